@@ -420,10 +420,16 @@ def _parse(text, now) -> date | datetime | None:
     s = _normalise(text)
     if not s or not any(c.isdigit() for c in s) and not _REL_WORD.search(s):
         return None
+    seen_candidate = False
     for mt in _DATE_RE.finditer(s):
         d = _date_from_match(mt)
         if d is not None:
             return _attach_time(s, d, mt.start(), mt.end())
+        seen_candidate = True
+    if seen_candidate:
+        # An explicit but impossible date (31/04/2025, 2025-13-01): do not let
+        # the fallback reinterpret it as something else.
+        return None
     rel = _relative(s, now)
     if rel is not None:
         return rel
