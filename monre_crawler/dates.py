@@ -100,7 +100,7 @@ _DMY = (
     r"(?!\d)(?![/.\-]\d)"
 )
 _WORDS = (
-    r"(?<!\d)(?P<wd>\d{1,2})\s*tháng\s*(?P<wm>\d{1,2}|" + _VI_MONTH_RE + r")(?![\w])"
+    r"(?<!\d)(?P<wd>\d{1,2})\s*(?:tháng|thg\.?)\s*(?P<wm>\d{1,2}|" + _VI_MONTH_RE + r")(?![\w])"
     r"\s*(?:,\s*|/\s*|-\s*)?(?:năm\s*)?(?P<wy>\d{4})(?!\d)"
 )
 _EN_DM = (
@@ -129,7 +129,7 @@ _OFFSET = (
     r"|(?P<z>z)(?!\w))?"
 )
 _AFTER_RE = re.compile(
-    r"[)\]]?\s*(?:[,|\-]\s*)*(?:(?:(?:vào\s*)?lúc|at|t)\s*)?" + _TIME + _OFFSET
+    r"[)\]]?\s*(?:[,|\-(]\s*)*(?:(?:(?:vào\s*)?lúc|at|t)\s*)?" + _TIME + _OFFSET
 )
 _TIME_RE = re.compile(_TIME + _OFFSET)
 _BEFORE_GAP_RE = re.compile(
@@ -148,6 +148,9 @@ _REL_VI = re.compile(
     r"(?:(?<!\w)" + _NUM + r"\s*" + _UNIT_VI + r"(?:\s*đồng\s*hồ)?\s*trước(?!\w))"
     r"|(?:cách\s*đây\s*(?P<n2>\d{1,4}|một|hai|ba|bốn|tư|năm|sáu|bảy|bẩy|tám|chín|mười)\s*"
     r"(?P<u2>giây|phút|tiếng|giờ|ngày|tuần|tháng|năm)(?!\w))"
+)
+_REL_VI_HM = re.compile(
+    r"(?<!\w)(?P<h>\d{1,3})\s*(?:giờ|tiếng)\s*(?P<m>\d{1,2})\s*phút\s*trước(?!\w)"
 )
 _REL_EN = re.compile(
     r"(?<!\w)(?P<n>\d{1,4}|an?|one)\s*(?P<u>sec(?:ond)?|min(?:ute)?|hour|hr|day|week|month|year)s?\s+ago\b"
@@ -168,7 +171,7 @@ _UNITS = {
 # --------------------------------------------------------------------------
 
 _DIGITS_RE = re.compile(r"\d+")
-_MONTH_WORD_RE = re.compile(r"\btháng\b|\b(?:" + _EN_MONTH_RE + r")\b")
+_MONTH_WORD_RE = re.compile(r"\b(?:tháng|thg)\b|\b(?:" + _EN_MONTH_RE + r")\b")
 _HAS_TIME_RE = re.compile(r"\d\s*(?::\s*\d\d|[hg]\d\d|h\b|giờ)|\b(?:am|pm|sa|ch)\b")
 _DDP = None
 
@@ -343,6 +346,10 @@ def _num(raw: str) -> int:
 
 
 def _relative(s: str, now) -> date | datetime | None:
+    mt = _REL_VI_HM.search(s)
+    if mt is not None:
+        now = _resolve_now(now).replace(microsecond=0)
+        return now - timedelta(hours=int(mt.group("h")), minutes=int(mt.group("m")))
     mt = _REL_VI.search(s)
     if mt is not None:
         n, u = (mt.group("n"), mt.group("u")) if mt.group("n") else (mt.group("n2"), mt.group("u2"))
@@ -418,8 +425,11 @@ def _parse(text, now) -> date | datetime | None:
     if not isinstance(text, str):
         return None
     s = _normalise(text)
-    if not s or not any(c.isdigit() for c in s) and not _REL_WORD.search(s):
+    if not s:
         return None
+    if not any(c.isdigit() for c in s):
+        # No number: only a relative expression in words can be a date here.
+        return _relative(s, now)
     seen_candidate = False
     for mt in _DATE_RE.finditer(s):
         d = _date_from_match(mt)

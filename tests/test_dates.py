@@ -14,6 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from monre_crawler import dates
 from monre_crawler.dates import VN_TZ, parse_date, to_iso
 
 FILES = Path(__file__).parent / "files"
@@ -103,8 +104,27 @@ def test_vua_xong_is_now(now):
 
 
 def test_fallback_handles_rarer_forms(now):
-    # Not in the fast path's forms: handed to the dateparser fallback.
-    assert parse_date("Thứ năm 20 Thg 3 2025", now) in (date(2025, 3, 20), None)
+    # Not one of the fast path's forms: handed to the dateparser fallback.
+    got = parse_date("Thu Mar 20 09:15:00 2025", now)
+    assert to_iso(got) == "2025-03-20T09:15:00+07:00"
+
+
+def test_fallback_errors_are_swallowed(monkeypatch, now):
+    def broken():
+        raise RuntimeError("fallback exploded")
+
+    monkeypatch.setattr(dates, "_fallback_parser", broken)
+    assert parse_date("Thu Mar 20 09:15:00 2025", now) is None
+
+
+def test_fallback_not_called_for_junk_or_common_forms(monkeypatch, now):
+    calls = []
+    monkeypatch.setattr(dates, "_fallback_parser", lambda: calls.append(1))
+    for text in ["Theo Báo Tài nguyên và Môi trường", "Tin liên quan", "2025", "Năm 2025", "15",
+                 "Lượt xem: 1234", "Thứ Năm, 20/03/2025 09:15", "ngày 13 tháng 7 năm 2024",
+                 "3 giờ trước", "Jul 13, 2024", "Ngày đăng: 20/03/2025 | 09:15"]:
+        parse_date(text, now)
+    assert calls == []
 
 
 # --- never raises ----------------------------------------------------------------------
