@@ -171,7 +171,7 @@ _UNITS = {
 # --------------------------------------------------------------------------
 
 _DIGITS_RE = re.compile(r"\d+")
-_MONTH_WORD_RE = re.compile(r"\b(?:tháng|thg)\b|\b(?:" + _EN_MONTH_RE + r")\b")
+_EN_MONTH_WORD_RE = re.compile(r"\b(?:" + _EN_MONTH_RE + r")\b")
 _HAS_TIME_RE = re.compile(r"\d\s*(?::\s*\d\d|[hg]\d\d|h\b|giờ)|\b(?:am|pm|sa|ch)\b")
 _DDP = None
 
@@ -392,12 +392,12 @@ def _relative(s: str, now) -> date | datetime | None:
 def _fallback(s: str) -> date | datetime | None:
     s = s[:MAX_FALLBACK]
     numbers = _DIGITS_RE.findall(s)
-    if not numbers:
+    # A date needs a day, a month and a year: two numbers and an English month
+    # name, or three numbers ("tháng" is followed by the month's own number) ...
+    if len(numbers) < 2 or len(numbers) < 3 and not _EN_MONTH_WORD_RE.search(s):
         return None
-    # A date needs a day, a month and a year: two numbers and a month word, or three numbers.
-    if len(numbers) < 3 and not (len(numbers) >= 2 and _MONTH_WORD_RE.search(s)):
-        return None
-    if not any(len(x) == 4 or len(x) == 2 for x in numbers):
+    # ... and one of them must look like a year.
+    if not any(len(x) == 2 or (len(x) == 4 and x[:2] in ("19", "20")) for x in numbers):
         return None
     result = _fallback_parser().get_date_data(s)
     value = result.date_obj
