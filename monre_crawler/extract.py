@@ -1,0 +1,382 @@
+"""Turn the portal's pages into fields: listings, pagers and articles.
+
+The selectors live in :mod:`monre_crawler.site`; this module holds the mechanics that do not depend on
+them: walking an article body into paragraphs, cleaning its HTML, finding the source line, images and
+attachments, and the generic fallbacks used when no known template matches a page (title from the listing
+or the page's metadata, body by text density with the page chrome removed, date searched next to the title
+and inside the main content only — never the header's "today" or the sidebar).
+
+Every extractor takes a Scrapy response and parses it once (``response.selector`` is cached).
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from dataclasses import dataclass, field
+from urllib.parse import parse_qsl, urljoin, urlsplit
+
+from lxml import etree
+from parsel import Selector
+
+from . import site
+from .dates import parse_date
+from .text import clean
+
+BLOCK_TAGS = frozenset(
+    "address article aside blockquote caption center dd div dl dt figcaption figure footer form h1 h2 h3 "
+    "h4 h5 h6 header hr li main nav ol p pre section table tbody td tfoot th thead tr ul".split()
+)
+DROP_TAGS = frozenset({"script", "style", "noscript", "iframe", "object", "embed", "form", "input", "textarea",
+                       "button", "select"})
+KEEP_ATTRIBUTES = frozenset({"href", "src", "alt", "title", "colspan", "rowspan"})
+_WS = re.compile(r"\s+")
+_TRUNCATED = ("…", "...")
+
+
+# --- Listings ------------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class ListingEntry:
+    url: str  # absolute, as linked
+    title: str
+    date_text: str
+
+
+@dataclass(frozen=True)
+class NextPage:
+    number: int | None
+    url: str | None = None  # a plain link
+    target: str | None = None  # an ASP.NET postback: __EVENTTARGET …
+    argument: str | None = None  # … and __EVENTARGUMENT
+
+
+def listing_entries(response) -> list[ListingEntry]:
+    entries = []
+    for entry in response.css(site.LISTING_ENTRY):
+        link = entry.css(site.LISTING_LINK)
+        href = link.attrib.get("href", "").strip()
+        if not href or href.lower().startswith("javascript:"):
+            continue
+        entries.append(
+            ListingEntry(
+                url=response.urljoin(href),
+                title=clean(" ".join(link.css("::text").getall())),
+                date_text=clean(" ".join(entry.css(site.LISTING_DATE + " ::text").getall())),
+            )
+        )
+    return entries
+
+
+def current_page(response) -> int | None:
+    text = clean(" ".join(response.css(site.PAGER_CURRENT + " ::text").getall()))
+    return int(text) if text.isdigit() else None
+
+
+def next_page(response, page: int) -> NextPage | None:
+    """The pager's link to page ``page + 1`` (numbered, else a "next" link), or None on the last page."""
+    shown = current_page(response) or page
+    fallback = None
+    for link in response.css(site.PAGER_LINKS):
+        href = link.attrib.get("href", "").strip()
+        text = clean(" ".join(link.css("::text").getall())).casefold()
+        postback = site.POSTBACK_HREF.search(href)
+        if postback:
+            target, argument = postback.groups()
+            number = _page_number(argument) or _page_number(text)
+            candidate = NextPage(number=number, target=target, argument=argument)
+        elif href and not href.lower().startswith("javascript:"):
+            url = response.urljoin(href)
+            number = _page_number(text) or _page_param(url)
+            candidate = NextPage(number=number, url=url)
+        else:
+            continue
+        if number == shown + 1 and text.isdigit():
+            return candidate
+        if text in site.NEXT_LINK_TEXTS and fallback is None:
+            fallback = candidate
+    if fallback is not None and fallback.number is not None and fallback.number <= shown:
+        return None
+    return fallback
+
+
+def _page_number(text: str) -> int | None:
+    digits = re.sub(r"\D", "", text or "")
+    return int(digits) if digits and len(digits) < 7 else None
+
+
+def _page_param(url: str) -> int | None:
+    for key, value in parse_qsl(urlsplit(url).query):
+        if key.lower() == site.LISTING_PAGE_PARAM.lower() and value.isdigit():
+            return int(value)
+    return None
+
+
+def is_error_page(response) -> bool:
+    """SharePoint's "Không tìm thấy trang" / ASP.NET "Runtime Error" pages, served with status 200."""
+    heads = " ".join(response.css("title::text, h1 ::text, h2 ::text, h3 ::text").getall())
+    heads = clean(heads).casefold()
+    return any(marker in heads for marker in site.ERROR_PAGE_MARKERS)
+
+
+# --- Articles ---------------------------------------------------------------------------------------------------
+@dataclass
+class Article:
+    title: str = ""
+    summary: str = ""
+    body_text: str = ""
+    body_html: str = ""
+    date_text: str = ""
+    source: str | None = None
+    image_urls: list[str] = field(default_factory=list)
+    attachments: list[dict] = field(default_factory=list)
+    template: str | None = None
+    # per key field: "selector" (the template's own selector found it), "fallback", or "missing"
+    found: dict[str, str] = field(default_factory=dict)
+    missed: list[str] = field(default_factory=list)  # template selectors that found nothing
+
+
+def extract_article(response, listing_title: str = "", listing_date: str = "") -> Article:
+    sel = response.selector
+    article = Article()
+    template, body = _match_template(sel)
+    base = response.url
+
+    if template is not None:
+        article.template = template.name
+        article.title = _text(sel.css(template.title))
+        article.date_text = _text(sel.css(template.date)) if template.date else ""
+        article.summary = _text(sel.css(template.lead)) if template.lead else ""
+        for name, selector in (("title", template.title), ("date", template.date), ("body", template.body)):
+            if selector and not (article.title if name == "title" else
+                                 article.date_text if name == "date" else body is not None):
+                article.missed.append(f"{template.name}:{name} {selector!r}")
+    article.found["title"] = "selector" if article.title else "missing"
+    article.found["date"] = "selector" if article.date_text else "missing"
+    article.found["body"] = "selector" if body is not None else "missing"
+
+    cleaned_root = None
+    if not article.title:
+        article.title = _fallback_title(sel, listing_title)
+        if article.title:
+            article.found["title"] = "fallback"
+    if body is None:
+        cleaned_root = _without_chrome(sel.root)
+        body = _densest_block(cleaned_root)
+        if body is not None:
+            article.found["body"] = "fallback"
+    if not article.date_text:
+        if listing_date:
+            article.date_text = listing_date
+        else:
+            if cleaned_root is None:
+                cleaned_root = _without_chrome(sel.root)
+            article.date_text = _date_near_title(cleaned_root, article.title, body) or _meta_date(sel)
+        if article.date_text:
+            article.found["date"] = "fallback"
+
+    if body is not None:
+        blocks = _blocks(body)
+        if article.found["body"] == "fallback":
+            blocks = [b for b in blocks if b != article.title and b != article.date_text]
+        if blocks and (match := site.SOURCE_LINE.match(blocks[-1])):
+            article.source = match["source"]
+            blocks.pop()
+        article.body_text = "\n\n".join(blocks)
+        article.body_html = _clean_html(body, base)
+        article.image_urls = _image_urls(body, base)
+        article.attachments = _attachments(body, base)
+    return article
+
+
+def _match_template(sel: Selector):
+    for template in site.ARTICLE_TEMPLATES:
+        body = sel.css(template.body)
+        if body or sel.css(template.title):
+            return template, (body[0].root if body else None)
+    return None, None
+
+
+def _text(selection) -> str:
+    return clean(" ".join(selection.css("::text").getall()))
+
+
+def _blocks(element) -> list[str]:
+    """The element's text as paragraphs: one per block element (p, td, li, h*, …) or ``<br>`` run."""
+    out: list[str] = []
+    buf: list[str] = []
+
+    def flush():
+        if buf:
+            text = clean("".join(buf))
+            if text:
+                out.append(text)
+            buf.clear()
+
+    def walk(node):
+        if node.text:
+            buf.append(node.text)
+        for child in node:
+            tag = child.tag.lower() if isinstance(child.tag, str) else ""
+            if tag in DROP_TAGS or not tag:
+                pass
+            elif tag == "br":
+                flush()
+            elif tag in BLOCK_TAGS:
+                flush()
+                walk(child)
+                flush()
+            else:
+                walk(child)
+            if child.tail:
+                buf.append(child.tail)
+
+    walk(element)
+    flush()
+    return out
+
+
+def _clean_html(element, base: str) -> str:
+    """The body's inner HTML without scripts, forms, comments, styling attributes; URLs absolute."""
+    body = copy.deepcopy(element)
+    body.tail = None
+    for node in list(body.iter()):
+        if not isinstance(node.tag, str):  # comments, processing instructions
+            if node.getparent() is not None:
+                node.drop_tree() if hasattr(node, "drop_tree") else node.getparent().remove(node)
+            continue
+        if node.tag.lower() in DROP_TAGS and node is not body:
+            node.drop_tree()
+            continue
+        for name in list(node.attrib):
+            if name.lower() not in KEEP_ATTRIBUTES:
+                del node.attrib[name]
+            elif name.lower() in ("href", "src"):
+                node.attrib[name] = urljoin(base, node.attrib[name].strip())
+    inner = (body.text or "") + "".join(
+        etree.tostring(child, encoding="unicode", method="html", with_tail=True) for child in body
+    )
+    return clean(_WS.sub(" ", inner.replace("&nbsp;", " ")))
+
+
+def _image_urls(element, base: str) -> list[str]:
+    urls = []
+    for img in element.iter("img"):
+        src = (img.get("src") or "").strip()
+        if src and not src.startswith("data:"):
+            url = urljoin(base, src)
+            if url not in urls:
+                urls.append(url)
+    return urls
+
+
+def _attachments(element, base: str) -> list[dict]:
+    found: dict[str, dict] = {}
+    for link in element.iter("a"):
+        href = (link.get("href") or "").strip()
+        if not href or href.lower().startswith(("javascript:", "mailto:")):
+            continue
+        url = urljoin(base, href)
+        if urlsplit(url).path.lower().endswith(site.ATTACHMENT_EXTENSIONS) and url not in found:
+            title = clean(link.text_content()) or urlsplit(url).path.rsplit("/", 1)[-1]
+            found[url] = {"url": url, "title": title}
+    return list(found.values())
+
+
+# --- Generic fallbacks, for a template nobody described -------------------------------------------------
+def _fallback_title(sel: Selector, listing_title: str) -> str:
+    if listing_title and not listing_title.endswith(_TRUNCATED):
+        return listing_title
+    for query in ('meta[property="og:title"]::attr(content)', 'meta[name="title"]::attr(content)'):
+        if value := clean(sel.css(query).get()):
+            return value
+    root = _without_chrome(sel.root)
+    for heading in root.iter("h1", "h2", "h3"):
+        if text := clean(heading.text_content()):
+            return text
+    return clean(sel.css("title::text").get()) or listing_title
+
+
+def _is_chrome(node) -> bool:
+    tag = node.tag.lower() if isinstance(node.tag, str) else ""
+    if tag in ("header", "nav", "aside", "footer") or tag in DROP_TAGS:
+        return True
+    marks = f"{node.get('class', '')} {node.get('id', '')}"
+    if site.CHROME_HINTS.search(marks):
+        return True
+    first = next((c for c in node if isinstance(c.tag, str) and c.tag.lower() in ("h2", "h3", "h4", "h5")), None)
+    return first is not None and clean(first.text_content()).casefold() in site.CHROME_HEADINGS
+
+
+def _without_chrome(root):
+    """A copy of the page without its chrome: the known boxes and anything that looks like them."""
+    root = copy.deepcopy(root)
+    for query in site.CHROME:
+        for node in root.cssselect(query) if hasattr(root, "cssselect") else []:
+            if node.getparent() is not None:
+                node.drop_tree()
+    for node in list(root.iter()):
+        if node is not root and node.getparent() is not None and isinstance(node.tag, str):
+            if node.tag.lower() in ("html", "body", "form"):
+                continue
+            # <header> inside an article often holds its title and date: keep headers that do.
+            if node.tag.lower() == "header" and node.getparent().tag.lower() in ("article", "section", "div") \
+                    and any(True for _ in node.iter("h1", "h2", "h3")):
+                continue
+            if _is_chrome(node):
+                node.drop_tree()
+    return root
+
+
+def _densest_block(root):
+    """The element holding the most paragraph text among its direct children (readability's idea)."""
+    best, best_score = None, 0
+    scores: dict = {}
+    for p in root.iter("p"):
+        parent = p.getparent()
+        if parent is None:
+            continue
+        scores[parent] = scores.get(parent, 0) + len(clean(p.text_content()))
+    for node, score in scores.items():
+        if score > best_score:
+            best, best_score = node, score
+    if best is None:  # no <p> at all: the innermost block with the most text
+        leaves = [d for d in root.iter("div", "td", "article", "section") if next(d.iter("div", "td"), d) is d]
+        best = max(leaves, key=lambda d: len(clean(d.text_content())), default=None)
+    return best
+
+
+def _date_near_title(root, title: str, body) -> str:
+    """A date printed next to the title: the title's container and what follows it, up to the body."""
+    if not title:
+        return ""
+    heading = None
+    for node in root.iter("h1", "h2", "h3", "h4", "h5", "div", "span", "p"):
+        if clean(node.text_content()) == title:
+            heading = node
+            break
+    if heading is None:
+        return ""
+    scopes = [heading.getparent(), heading.getparent().getparent() if heading.getparent() is not None else None]
+    for scope in scopes:
+        if scope is None:
+            continue
+        for node in scope.iter():
+            if node is heading or not isinstance(node.tag, str) or node.tag.lower() in DROP_TAGS:
+                continue
+            if body is not None and (node is body or body in node.iterancestors()):
+                continue
+            if node.tag.lower() == "time" and node.get("datetime") and parse_date(node.get("datetime")):
+                return clean(node.get("datetime"))
+            text = clean(node.text_content())
+            if 6 <= len(text) <= 80 and text != title and parse_date(text) is not None:
+                return text
+    return ""
+
+
+def _meta_date(sel: Selector) -> str:
+    for query in ('meta[property="article:published_time"]::attr(content)', 'meta[itemprop="datePublished"]::attr(content)',
+                  'meta[name="pubdate"]::attr(content)'):
+        if value := clean(sel.css(query).get()):
+            return value
+    return ""
+

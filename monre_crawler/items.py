@@ -1,0 +1,35 @@
+"""What the spider yields.
+
+``ArticleItem`` is one article page. ``ListingSighting`` says that articles already stored were listed
+again in a category (so their categories merge and ``last_seen_at`` moves) without fetching them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class ArticleItem:
+    id: str  # url_id(url): a stable short hash of the canonical URL
+    url: str  # canonical URL
+    title: str = ""
+    summary: str = ""
+    body_text: str = ""
+    body_html: str = ""
+    published_at: str | None = None  # ISO 8601, set by DatesPipeline from date_text
+    date_text: str = ""  # the raw date as the page printed it
+    listing_date_text: str = ""  # the raw date of the article's listing entry
+    source: str | None = None
+    image_urls: list[str] = field(default_factory=list)
+    attachments: list[dict] = field(default_factory=list)
+    categories: list[str] = field(default_factory=list)
+    template: str | None = None
+    content_hash: str = ""  # set by ContentHashPipeline
+    found: dict = field(default_factory=dict)  # per field: "selector" | "fallback" | "missing"
+
+
+@dataclass
+class ListingSighting:
+    category: str
+    article_ids: list[str]

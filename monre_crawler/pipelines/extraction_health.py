@@ -1,0 +1,39 @@
+"""Count, per key field, whether the template's own selectors found it or a generic fallback had to.
+
+The counts go to the crawl stats (``monre/fields/<field>/<selector|fallback|missing>``); the run recorder
+stores them with the run and raises the alarm when fallbacks served too many articles (a redesign).
+"""
+
+from __future__ import annotations
+
+import logging
+
+from ..items import ArticleItem
+
+logger = logging.getLogger(__name__)
+KEY_FIELDS = ("title", "date", "body")
+
+
+class ExtractionHealthPipeline:
+    def __init__(self, stats):
+        self.stats = stats
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler.stats)
+
+    def process_item(self, item):
+        if not isinstance(item, ArticleItem):
+            return item
+        self.stats.inc_value("monre/fields/articles")
+        fallback = False
+        for name in KEY_FIELDS:
+            how = item.found.get(name, "missing")
+            self.stats.inc_value(f"monre/fields/{name}/{how}")
+            fallback |= how == "fallback"
+        if fallback:
+            self.stats.inc_value("monre/fields/any_fallback")
+        for missed in item.found.get("missed", ()):
+            self.stats.inc_value(f"monre/fields/missed/{missed}")
+        self.stats.inc_value(f"monre/templates/{item.template or 'unknown'}")
+        return item

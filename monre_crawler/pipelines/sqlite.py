@@ -1,0 +1,54 @@
+"""Write articles and listing sightings to the SQLite archive (see :mod:`monre_crawler.store`)."""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import sqlite3
+
+from scrapy.utils.defer import deferred_from_coro
+
+from ..items import ArticleItem, ListingSighting
+from ..store import Store
+
+logger = logging.getLogger(__name__)
+
+
+class SQLitePipeline:
+    def __init__(self, crawler):
+        self.crawler = crawler
+        self.store: Store | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    def open_spider(self):
+        self.store = Store.for_crawler(self.crawler)
+
+    def process_item(self, item):
+        try:
+            if isinstance(item, ArticleItem):
+                row = dataclasses.asdict(item)
+                self.store.add_article(row)
+            elif isinstance(item, ListingSighting):
+                self.store.add_sighting(item.category, item.article_ids)
+        except sqlite3.DatabaseError as exc:
+            self._give_up(exc)
+        return item
+
+    def close_spider(self):
+        try:
+            self.store.flush()
+        except sqlite3.DatabaseError as exc:
+            self._give_up(exc)
+        counts = self.store.counts
+        logger.info("Stored: %d new, %d updated, %d unchanged, %d duplicates",
+                    counts["new"], counts["updated"], counts["unchanged"], counts["duplicate"])
+
+    def _give_up(self, exc):
+        """The archive cannot be written (disk full, file removed…): stop the crawl, keep what is stored."""
+        self.crawler.stats.set_value("monre/database_error", str(exc))
+        logger.error("Cannot write the archive %s: %s; stopping the crawl", self.store.path, exc)
+        if self.crawler.engine is not None and self.crawler.engine.running:
+            deferred_from_coro(self.crawler.engine.close_spider_async(reason="database_error"))

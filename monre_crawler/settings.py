@@ -1,0 +1,69 @@
+"""Settings of the monre_crawler Scrapy project.
+
+Every override of a Scrapy setting says Scrapy's own default beside it. Project settings (SQLITE_*,
+MONRE_*, RETRY_BACKOFF_*) are documented where they are defined. Any of them can be changed for one run
+with ``-s NAME=VALUE`` (the tests turn the politeness delays off that way).
+"""
+
+BOT_NAME = "monre_crawler"
+SPIDER_MODULES = ["monre_crawler.spiders"]
+NEWSPIDER_MODULE = "monre_crawler.spiders"
+# Our `crawl` command: Scrapy's, plus a clear message and a non-zero exit status when the run failed.
+COMMANDS_MODULE = "monre_crawler.commands"  # Scrapy: "" (no project commands)
+
+PROJECT_URL = "https://github.com/monre-crawler/monre_crawler"
+# Name the project and where to find it, so the portal's operators know who is crawling and why.
+USER_AGENT = f"monre_crawler/1.0 (+{PROJECT_URL}; news archive for researchers)"  # Scrapy: "Scrapy/VERSION (+https://scrapy.org)"
+
+# --- Politeness: a government site on modest hardware -----------------------------------------------------
+ROBOTSTXT_OBEY = True  # Scrapy: False
+CONCURRENT_REQUESTS = 2  # Scrapy: 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 2  # Scrapy: 8
+DOWNLOAD_DELAY = 1.0  # seconds between requests to the portal; Scrapy: 0
+AUTOTHROTTLE_ENABLED = True  # Scrapy: False
+AUTOTHROTTLE_START_DELAY = 1.0  # Scrapy: 5.0
+AUTOTHROTTLE_MAX_DELAY = 60.0  # Scrapy: 60.0 (said here because it bounds the back-off)
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0  # Scrapy: 1.0
+DOWNLOAD_TIMEOUT = 60  # seconds; Scrapy: 180
+
+# --- Failures: retry with back-off, then log, count and go on -----------------------------------------------
+RETRY_ENABLED = True  # Scrapy: True
+RETRY_TIMES = 3  # retries after the first attempt; Scrapy: 2
+RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]  # Scrapy: the same list
+RETRY_GIVE_UP_LOG_LEVEL = "WARNING"  # the spider's errback logs the one ERROR line; Scrapy: "ERROR"
+RETRY_BACKOFF_BASE = 2.0  # seconds before the first retry, doubled for each further one (project setting)
+RETRY_BACKOFF_MAX = 60.0  # cap of the back-off in seconds (project setting)
+DOWNLOAD_MAXSIZE = 10 * 1024 * 1024  # bytes; an article page is ~50 KB; Scrapy: 1 GiB
+DOWNLOAD_WARNSIZE = 2 * 1024 * 1024  # bytes; Scrapy: 32 MiB
+REDIRECT_MAX_TIMES = 5  # Scrapy: 20
+
+# --- An unattended cron job has no use for a console or a remote-control server --------------------------
+TELNETCONSOLE_ENABLED = False  # Scrapy: True
+REMOTE_CONTROL_ENABLED = False  # Scrapy: True (an HTTP server that runs Python code sent to it)
+LOG_LEVEL = "INFO"  # Scrapy: "DEBUG"
+FEED_EXPORT_ENCODING = "utf-8"  # Scrapy: None (JSON feeds would escape Vietnamese as \\uXXXX)
+
+# --- Pipeline ------------------------------------------------------------------------------------------------
+ITEM_PIPELINES = {  # Scrapy: {}
+    "monre_crawler.pipelines.required_fields.RequiredFieldsPipeline": 100,
+    "monre_crawler.pipelines.dates.DatesPipeline": 200,
+    "monre_crawler.pipelines.content_hash.ContentHashPipeline": 300,
+    "monre_crawler.pipelines.extraction_health.ExtractionHealthPipeline": 400,
+    "monre_crawler.pipelines.sqlite.SQLitePipeline": 900,
+}
+EXTENSIONS = {  # Scrapy: {}
+    "monre_crawler.extensions.CrawlRunRecorder": 500,
+}
+DOWNLOADER_MIDDLEWARES = {  # Scrapy: {}
+    "monre_crawler.middlewares.RetryBackoffMiddleware": 560,
+}
+
+# --- The archive (project settings) ------------------------------------------------------------------------
+SQLITE_PATH = "data/monre.db"  # the archive; its folder is created if missing
+SQLITE_BATCH_SIZE = 100  # items written per transaction at most …
+SQLITE_FLUSH_SECONDS = 5.0  # … and never held longer than this
+
+# --- When a run counts as failed or degraded (project settings; see monre_crawler.extensions) ----------------
+MONRE_MAX_ERRORS = 20  # more logged errors than this and the run is "failed"
+MONRE_FALLBACK_ALARM = 0.10  # share of articles needing a generic fallback above which the run is "degraded"
+MONRE_MAX_PAGES = 5000  # listing pages per category at most: a guard against endless pagers

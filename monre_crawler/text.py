@@ -1,0 +1,44 @@
+"""Text normalisation shared by extraction, hashing and storage.
+
+Vietnamese text reaches us as NFC or NFD, with ``&nbsp;`` indents, zero-width characters and, on
+broken pages, U+FFFD replacement characters where bytes were not valid UTF-8. Everything the crawler
+compares, hashes or stores goes through :func:`clean` first.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+
+# \s in a str pattern already covers U+00A0 (&nbsp;) and the other Unicode spaces.
+_WHITESPACE = re.compile(r"\s+")
+# Characters that carry nothing a reader sees: zero-width spaces/joiners, BOMs, soft hyphens and
+# the replacement character that stands where a page had bytes that were not UTF-8.
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad\ufffd"), None)
+
+
+def nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text)
+
+
+def clean(text: str | None) -> str:
+    """NFC, invisible characters dropped, runs of whitespace (``&nbsp;`` included) collapsed."""
+    if not text:
+        return ""
+    return _WHITESPACE.sub(" ", nfc(text).translate(_INVISIBLE)).strip()
+
+
+def short_hash(*parts: str, length: int = 16) -> str:
+    """A stable hex digest of the NFC form of ``parts`` (joined by a separator that text never holds)."""
+    digest = hashlib.sha256("\x1f".join(nfc(p or "") for p in parts).encode("utf-8"))
+    return digest.hexdigest()[:length]
+
+
+def fold(text: str) -> str:
+    """Fold Vietnamese to unmarked lower-case ASCII-ish text: ``Đất đai`` -> ``dat dai``.
+
+    Used where a comparison must ignore diacritics (category names given on the command line).
+    """
+    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
