@@ -1,7 +1,6 @@
 """Text normalisation shared by extraction, hashing and storage.
 
-Vietnamese text reaches us as NFC or NFD, with ``&nbsp;`` indents, zero-width characters and, on
-broken pages, U+FFFD replacement characters where bytes were not valid UTF-8. Everything the crawler
+Vietnamese text reaches us as NFC or NFD, with ``&nbsp;`` indents and zero-width characters. Everything the crawler
 compares, hashes or stores goes through :func:`clean` first.
 """
 
@@ -13,9 +12,9 @@ import unicodedata
 
 # \s in a str pattern already covers U+00A0 (&nbsp;) and the other Unicode spaces.
 _WHITESPACE = re.compile(r"\s+")
-# Characters that carry nothing a reader sees: zero-width spaces/joiners, BOMs, soft hyphens and
-# the replacement character that stands where a page had bytes that were not UTF-8.
-_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad\ufffd"), None)
+# Characters that carry nothing a reader sees: zero-width spaces/joiners, BOMs, soft hyphens. (The
+# replacement character U+FFFD, where a page had bytes that were not UTF-8, is kept, as a browser shows it.)
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
 
 
 def nfc(text: str) -> str:
