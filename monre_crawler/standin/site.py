@@ -356,7 +356,7 @@ class Article:
         out.extend(("att",) + tuple(a) for a in self.attachments)
         return out
 
-    def expected_body_text(self, invalid_utf8: str | bool = False) -> str:
+    def expected_body_text(self, invalid_utf8: str | bool = False, *, bad_paragraph: int | None = None) -> str:
         """The body text a correct crawler extracts.
 
         Paragraphs, image captions and attachment paragraphs
@@ -369,9 +369,10 @@ class Article:
         (``invalid_utf8_paragraph`` set, or the ``invalid_utf8`` fault), pass
         ``"replace"`` to get the text as ``bytes.decode("utf-8", "replace")``
         yields it (two U+FFFD after the first word of that paragraph) or
-        ``"drop"``/False to get the text without them.
+        ``"drop"``/False to get the text without them.  ``bad_paragraph``
+        overrides ``invalid_utf8_paragraph`` (the fault's paragraph).
         """
-        bad = self.invalid_utf8_paragraph
+        bad = self.invalid_utf8_paragraph if bad_paragraph is None else bad_paragraph
         parts = []
         pi = 0
         for b in self.blocks():
@@ -868,13 +869,8 @@ class Site:
         plan = self.fault_plan(faults)
         out = {}
         for a in self.live_articles(faults, dedupe_reposts=dedupe_reposts):
-            bad = plan.hits("invalid_utf8", a.slug) or a.invalid_utf8_paragraph is not None
-            if plan.hits("invalid_utf8", a.slug) and a.invalid_utf8_paragraph is None:
-                a.invalid_utf8_paragraph = _bad_paragraph(a)
-                body = a.expected_body_text(invalid_utf8 if bad else False)
-                a.invalid_utf8_paragraph = None
-            else:
-                body = a.expected_body_text(invalid_utf8 if bad else False)
+            bad = _bad_paragraph(a) if plan.hits("invalid_utf8", a.slug) else a.invalid_utf8_paragraph
+            body = a.expected_body_text(invalid_utf8 if bad is not None else False, bad_paragraph=bad)
             published = None if plan.hits("no_date", a.slug) else a.published
             out[a.path] = Expected(a.path, a.slug, normalize_text(a.title), published, normalize_text(a.summary),
                                    body, a.expected_source(), a.expected_attachments(), list(a.categories),
