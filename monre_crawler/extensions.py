@@ -34,6 +34,7 @@ class CrawlRunRecorder:
 
     def spider_opened(self, spider):
         self.store = Store.for_crawler(self.crawler)
+        self.store.stats = self.crawler.stats
         self.store.conn.execute(
             "UPDATE crawl_runs SET status = 'failed', finish_reason = coalesce(finish_reason, 'killed') "
             "WHERE status = 'running'"

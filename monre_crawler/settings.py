@@ -31,6 +31,9 @@ RETRY_ENABLED = True  # Scrapy: True
 RETRY_TIMES = 3  # retries after the first attempt; Scrapy: 2
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]  # Scrapy: the same list
 RETRY_GIVE_UP_LOG_LEVEL = "WARNING"  # the spider's errback logs the one ERROR line; Scrapy: "ERROR"
+# The spider retries error pages served with status 200 with get_retry_request, which keeps the count in
+# meta["retry_times"] on purpose.
+META_COPY_WARN_SKIP_KEYS = ["retry_times"]  # Scrapy: []
 RETRY_BACKOFF_BASE = 2.0  # seconds before the first retry, doubled for each further one (project setting)
 RETRY_BACKOFF_MAX = 60.0  # cap of the back-off in seconds (project setting)
 DOWNLOAD_MAXSIZE = 10 * 1024 * 1024  # bytes; an article page is ~50 KB; Scrapy: 1 GiB

@@ -212,8 +212,6 @@ class Store:
                 flush_seconds=settings.getfloat("SQLITE_FLUSH_SECONDS", 5.0),
             )
             crawler.monre_store = store
-        if store.stats is None:
-            store.stats = crawler.stats
         return store
 
     @staticmethod

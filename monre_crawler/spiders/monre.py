@@ -206,6 +206,7 @@ class MonreSpider(scrapy.Spider):
     def _retry_error_page(self, response, category, aid=None):
         retry = get_retry_request(response.request, spider=self, reason="error_page", max_retry_times=None)
         if retry is not None:
+            retry.meta.pop("download_latency", None)  # a measurement of the last response, not of the retry
             yield retry
             return
         self.crawler.stats.inc_value("monre/errors/error_page")

@@ -164,13 +164,15 @@ def _pager(category: str, style: str, current: int, n_pages: int, endless: bool)
 
 def render_listing(site: Site, category: str, page: int = 1, *, action: str | None = None,
                    link_variants: bool = False, dead_link: tuple | None = None,
-                   endless: bool = False) -> tuple[str, int]:
+                   endless: bool = False, undated=None) -> tuple[str, int]:
     """Listing page of *category*; returns ``(html, page shown)``.
 
     *page* past the end shows the last page (with ``endless``: shows the last
     page's entries again but numbered *page*, with a "»" to *page* + 1).
     ``action``: the form's action (the requested URL); ``dead_link``:
-    ``(category, slug, title)`` of a phantom entry inserted second on page 1.
+    ``(category, slug, title)`` of a phantom entry inserted second on page 1;
+    ``undated``: a predicate on slugs whose entries show no date (an old article
+    that prints no date anywhere, as with the ``no_date`` fault).
     """
     with site.lock:
         n = site.n_pages(category)
@@ -182,7 +184,8 @@ def render_listing(site: Site, category: str, page: int = 1, *, action: str | No
         for a in arts:
             summ = (a.summary or (a.paragraphs[0] if a.paragraphs else ""))[:160]
             crc = zlib.crc32(a.slug.encode())
-            items.append(_listing_item(article_link(a, category, link_variants), a.title, category, a.published,
+            published = None if undated and undated(a.slug) else a.published
+            items.append(_listing_item(article_link(a, category, link_variants), a.title, category, published,
                                        thumb=crc % 4 != 0, summary=summ if crc % 7 != 0 else ""))
         if dead_link and dead_link[0] == category and shown == 1:
             ref = arts[0].published if arts else None

@@ -29,7 +29,8 @@ dict ``{name: parameter}``; all off by default; which articles are hit is
 ``nfd``
     3 articles served with the whole page in Unicode NFD (expected text: NFC).
 ``no_date``
-    1 article page without any date element (expected ``published`` None).
+    1 article page without any date element, its listing entries without one either
+    (expected ``published`` None).
 ``error_500_once``
     1 article answers 500 to its first N requests (N = parameter, default 1), then fine.
 ``dead_link``
@@ -260,7 +261,8 @@ class Portal:
         html, _ = pages.render_listing(
             site, cm, page, action=raw_path.replace('"', "%22"), link_variants=self.link_variants,
             dead_link=plan.dead_link if plan.active("dead_link") else None,
-            endless=plan.active("endless_pagination") and plan.endless_category == cm)
+            endless=plan.active("endless_pagination") and plan.endless_category == cm,
+            undated=lambda slug: plan.hits("no_date", slug))
         return _Response(200, html.encode())
 
     def _article(self, slug_low: str, query: str) -> _Response:
