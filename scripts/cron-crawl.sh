@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# The nightly crawl, for cron. Logs to logs/crawl-<UTC time>.log, never runs while another crawl runs,
+# stops a crawl that takes longer than MONRE_TIME_LIMIT (default 6h) gracefully (SIGTERM, then SIGKILL
+# 5 minutes later), and exits with the crawl's status, printing one "monre: …" line when it is not 0,
+# so that cron mails the owner. Extra arguments go to `scrapy crawl monre` (e.g. -a full=1).
+#
+#   15 2 * * * /path/to/monre_crawler/scripts/cron-crawl.sh
+set -u
+cd "$(dirname "$0")/.." || exit 2
+log_dir=${MONRE_LOG_DIR:-logs}
+limit=${MONRE_TIME_LIMIT:-6h}
+mkdir -p "$log_dir" data
+scrapy=.venv/bin/scrapy
+[ -x "$scrapy" ] || scrapy=scrapy
+
+exec 9>data/.cron.lock
+if ! flock -n 9; then
+  echo "monre: another crawl is still running; not starting a second one" >&2
+  exit 2
+fi
+
+log="$log_dir/crawl-$(date -u +%Y%m%dT%H%M%SZ).log"
+timeout --signal=TERM --kill-after=5m "$limit" "$scrapy" crawl monre -s LOG_FILE="$log" "$@"
+status=$?
+if [ "$status" -eq 124 ]; then
+  echo "monre: the crawl ran longer than $limit and was stopped; see $log" >&2
+elif [ "$status" -ne 0 ]; then
+  echo "monre: the crawl exited $status; see $log" >&2
+fi
+exit "$status"
