@@ -18,11 +18,13 @@ import errno
 import fcntl
 import json
 import os
+import re
 import sqlite3
 import time
 from collections import Counter
 from datetime import datetime, timezone
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import sqlite_utils
 
@@ -340,8 +342,14 @@ class Store:
                 else:
                     outcome["unchanged"] += 1
                 self._touch(aid, article["categories"], now)
-            elif chash in by_hash and by_hash[chash] != aid:  # a repost under another URL
-                self._alias(by_hash[chash], article, now)
+            elif chash in by_hash and by_hash[chash] != aid:  # the same article under another URL
+                target = by_hash[chash]
+                if _is_repost_of(self._url(target), article["url"]):  # the original came second
+                    self._rekey(target, article, now)
+                    stored[aid] = chash
+                    by_hash[chash] = aid
+                else:
+                    self._alias(target, article, now)
                 outcome["duplicate"] += 1
             else:
                 self._insert(article, now)
@@ -377,6 +385,23 @@ class Store:
                           [article["id"], article["url"], target])
         self._link(target, article["categories"])
 
+    def _url(self, aid: str) -> str:
+        return self.conn.execute("SELECT url FROM articles WHERE id = ?", [aid]).fetchone()[0]
+
+    def _rekey(self, old: str, article: dict, now: str) -> None:
+        """Make ``article`` (the original) the row that a repost of it was stored as; the repost becomes an alias."""
+        old_url, aliases = self.conn.execute("SELECT url, aliases FROM articles WHERE id = ?", [old]).fetchone()
+        urls = [old_url] + [u for u in json.loads(aliases or "[]") if u != article["url"]]
+        new = article["id"]
+        self.conn.execute("UPDATE articles SET id = ?, url = ?, aliases = ?, last_seen_at = ? WHERE id = ?",
+                          [new, article["url"], json.dumps(urls, ensure_ascii=False), now, old])
+        self.conn.execute("UPDATE articles_categories SET articles_id = ? WHERE articles_id = ?", [new, old])
+        self.conn.execute("DELETE FROM article_aliases WHERE id = ?", [new])
+        self.conn.execute("UPDATE article_aliases SET articles_id = ? WHERE articles_id = ?", [new, old])
+        self.conn.execute("INSERT OR IGNORE INTO article_aliases (id, url, articles_id) VALUES (?, ?, ?)",
+                          [old, old_url, new])
+        self._link(new, article["categories"])
+
     def _write_sightings(self, sightings, now: str) -> None:
         for category, ids in sightings:
             if not ids:
@@ -405,6 +430,15 @@ class Store:
         assignments = ", ".join(f"{c} = ?" for c in values)
         with self.db.atomic():
             self.conn.execute(f"UPDATE crawl_runs SET {assignments} WHERE id = ?", [*values.values(), run_id])
+
+
+_REPOST_SUFFIX = re.compile(r"-\d+$")
+
+
+def _is_repost_of(url: str, original: str) -> bool:
+    """SharePoint publishes a repeated slug as ``<slug>-1``: is ``url`` such a repost of ``original``?"""
+    stem, other = urlsplit(url).path.lower().removesuffix(".aspx"), urlsplit(original).path.lower().removesuffix(".aspx")
+    return bool(_REPOST_SUFFIX.search(stem)) and _REPOST_SUFFIX.sub("", stem) == other
 
 
 def _row(article: dict) -> dict:

@@ -1,0 +1,42 @@
+"""Canonical URLs: one article, one id, however the portal links it."""
+
+import pytest
+
+from monre_crawler.urls import canonical_url, url_id
+
+BASE = "https://monre.gov.vn"
+CANONICAL = "https://monre.gov.vn/Pages/tang-cuong.aspx"
+
+
+@pytest.mark.parametrize("link", [
+    "/Pages/tang-cuong.aspx",
+    "https://monre.gov.vn/Pages/tang-cuong.aspx#top",
+    "http://www.monre.gov.vn/Pages/tang-cuong.aspx",
+    "/Pages/tang-cuong.aspx?Source=%2FPages%2FChuyenMuc.aspx%3Fcm%3DDat",
+    "/Pages/tang-cuong.aspx?utm_source=fb&utm_medium=social",
+    "/Pages/tang-cuong.aspx?source=x",
+])
+def test_variants_have_the_canonical_form(link):
+    assert canonical_url(link, BASE) == CANONICAL
+
+
+@pytest.mark.parametrize("link", ["/pages/TANG-CUONG.aspx", "/PAGES/tang-cuong.ASPX?Source=x"])
+def test_letter_case_does_not_change_the_id(link):
+    assert url_id(canonical_url(link, BASE)) == url_id(CANONICAL)
+
+
+def test_other_parameters_are_kept():
+    assert canonical_url("/Pages/ChuyenMuc.aspx?cm=%C4%90%E1%BA%A5t%20%C4%91ai&Source=x", BASE) == \
+        "https://monre.gov.vn/Pages/ChuyenMuc.aspx?cm=%C4%90%E1%BA%A5t+%C4%91ai"
+
+
+def test_scheme_does_not_change_the_id():
+    assert url_id(canonical_url("/Pages/a.aspx", "http://monre.gov.vn")) == url_id(canonical_url("/Pages/a.aspx", BASE))
+
+
+def test_different_articles_differ():
+    assert url_id(CANONICAL) != url_id(canonical_url("/Pages/tang-cuong-1.aspx", BASE))
+
+
+def test_offsite_links_keep_their_host():
+    assert canonical_url("http://chinhphu.vn/Pages/a.aspx", BASE) == "http://chinhphu.vn/Pages/a.aspx"
