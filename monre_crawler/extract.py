@@ -154,6 +154,10 @@ def extract_article(response, listing_title: str = "", listing_date: str = "") -
     article.found["date"] = "selector" if article.date_text else "missing"
     article.found["body"] = "selector" if body is not None else "missing"
 
+    if template is None:  # no known template: name every selector that missed, for the alarm
+        article.missed = [f"{t.name}:{name} {selector!r}" for t in site.ARTICLE_TEMPLATES
+                          for name, selector in (("title", t.title), ("body", t.body)) if selector]
+
     cleaned_root = None
     if not article.title:
         article.title = _fallback_title(sel, listing_title)
@@ -165,14 +169,16 @@ def extract_article(response, listing_title: str = "", listing_date: str = "") -
         if body is not None:
             article.found["body"] = "fallback"
     if not article.date_text:
-        if listing_date:
-            article.date_text = listing_date
-        else:
-            if cleaned_root is None:
-                cleaned_root = _without_chrome(sel.root)
-            article.date_text = _date_near_title(cleaned_root, article.title, body) or _meta_date(sel)
+        if cleaned_root is None:
+            cleaned_root = _without_chrome(sel.root)
+        body_in_copy = body if template is None or body is None else next(
+            iter(cleaned_root.cssselect(template.body)), None)  # the same element, in the copy
+        near = _date_near_title(cleaned_root, article.title, body_in_copy) or _meta_date(sel)
+        article.date_text = _agreeing_date(near, listing_date)
         if article.date_text:
             article.found["date"] = "fallback"
+    if not article.summary and template is None:
+        article.summary = _fallback_lead(sel, cleaned_root if cleaned_root is not None else sel.root)
 
     if body is not None:
         blocks = _blocks(body)
@@ -328,21 +334,26 @@ def _without_chrome(root):
 
 
 def _densest_block(root):
-    """The element holding the most paragraph text among its direct children (readability's idea)."""
-    best, best_score = None, 0
+    """The element holding the most paragraph text among its direct children (readability's idea).
+
+    Paragraphs are ``<p>`` elements, or leaf ``<div>``s with a sentence's worth of text (some editors
+    write paragraphs as divs).
+    """
     scores: dict = {}
-    for p in root.iter("p"):
-        parent = p.getparent()
+    for node in root.iter("p", "div"):
+        parent = node.getparent()
         if parent is None:
             continue
-        scores[parent] = scores.get(parent, 0) + len(clean(p.text_content()))
-    for node, score in scores.items():
-        if score > best_score:
-            best, best_score = node, score
-    if best is None:  # no <p> at all: the innermost block with the most text
-        leaves = [d for d in root.iter("div", "td", "article", "section") if next(d.iter("div", "td"), d) is d]
-        best = max(leaves, key=lambda d: len(clean(d.text_content())), default=None)
-    return best
+        if node.tag == "div" and next((c for c in node.iterdescendants() if isinstance(c.tag, str)
+                                       and c.tag.lower() in BLOCK_TAGS), None) is not None:
+            continue
+        length = len(clean(node.text_content()))
+        if node.tag == "p" or length >= 40:
+            scores[parent] = scores.get(parent, 0) + length
+    if scores:
+        return max(scores, key=scores.get)
+    leaves = [d for d in root.iter("div", "td", "article", "section") if next(d.iter("div", "td"), d) is d]
+    return max(leaves, key=lambda d: len(clean(d.text_content())), default=None)
 
 
 def _date_near_title(root, title: str, body) -> str:
@@ -356,19 +367,54 @@ def _date_near_title(root, title: str, body) -> str:
             break
     if heading is None:
         return ""
-    scopes = [heading.getparent(), heading.getparent().getparent() if heading.getparent() is not None else None]
+    parent = heading.getparent()
+    scopes = [s for s in (parent, parent.getparent() if parent is not None else None) if s is not None]
+    for scope in scopes:  # a machine-readable <time datetime> first: it carries the time of day
+        for node in scope.iter("time"):
+            if node.get("datetime") and not _inside(node, body) and parse_date(node.get("datetime")) is not None:
+                return clean(node.get("datetime"))
     for scope in scopes:
-        if scope is None:
-            continue
         for node in scope.iter():
             if node is heading or not isinstance(node.tag, str) or node.tag.lower() in DROP_TAGS:
                 continue
-            if body is not None and (node is body or body in node.iterancestors()):
+            if _inside(node, body):
                 continue
-            if node.tag.lower() == "time" and node.get("datetime") and parse_date(node.get("datetime")):
-                return clean(node.get("datetime"))
             text = clean(node.text_content())
-            if 6 <= len(text) <= 80 and text != title and parse_date(text) is not None:
+            if 6 <= len(text) <= 80 and title not in text and parse_date(text) is not None:
+                return text
+    return ""
+
+
+def _inside(node, container) -> bool:
+    return container is not None and (node is container or any(a is container for a in node.iterancestors()))
+
+
+def _agreeing_date(near: str, listing: str) -> str:
+    """The date printed near the title (it may carry a time of day), unless the listing disagrees on the day."""
+    if not near or not listing:
+        return near or listing
+    from_page, from_listing = parse_date(near), parse_date(listing)
+    if from_page is None:
+        return listing
+    if from_listing is not None and _day(from_page) != _day(from_listing):
+        return listing  # the listing's own selector is site knowledge: trust it over a guess
+    return near
+
+
+def _day(value):
+    return value.date() if hasattr(value, "hour") else value
+
+
+LEAD_HINTS = re.compile(r"(^|[\s_-])(lead|sapo|summary|tom-?tat|description|intro|excerpt|abstract|teaser)($|[\s_-])",
+                        re.IGNORECASE)
+
+
+def _fallback_lead(sel: Selector, root) -> str:
+    """A lead in a template nobody described: an element classed like one, else the page's description."""
+    for node in root.iter("p", "div", "h2", "h3", "span", "strong"):
+        if LEAD_HINTS.search(f"{node.get('class', '')} {node.get('id', '')}"):
+            text = clean(node.text_content())
+            if text:
                 return text
     return ""
 

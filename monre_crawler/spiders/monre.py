@@ -96,7 +96,7 @@ class MonreSpider(scrapy.Spider):
             url = response.urljoin(link.attrib.get("href", ""))
             if site.is_category_url(url):
                 name = clean(site.category_name(url))
-                menu.setdefault(name, canonical_url(url, self.base_url))
+                menu.setdefault(name, url)
         if not menu:
             self.logger.error("No news category found in the home page's menu (%r): has the portal changed?",
                               site.MENU_LINKS)
