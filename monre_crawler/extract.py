@@ -187,6 +187,10 @@ def extract_article(response, listing_title: str = "", listing_date: str = "") -
         if blocks and (match := site.SOURCE_LINE.match(blocks[-1])):
             article.source = match["source"]
             blocks.pop()
+        elif template is None:  # a redesign may print the source just after the body
+            following = [clean(n.text_content()) for n in body.itersiblings() if isinstance(n.tag, str)][:2]
+            match = next((m for m in map(site.SOURCE_LINE.match, following) if m), None)
+            article.source = match["source"] if match else None
         article.body_text = "\n\n".join(blocks)
         article.body_html = _clean_html(body, base)
         article.image_urls = _image_urls(body, base)
@@ -309,8 +313,9 @@ def _is_chrome(node) -> bool:
     marks = f"{node.get('class', '')} {node.get('id', '')}"
     if site.CHROME_HINTS.search(marks):
         return True
-    first = next((c for c in node if isinstance(c.tag, str) and c.tag.lower() in ("h2", "h3", "h4", "h5")), None)
-    return first is not None and clean(first.text_content()).casefold() in site.CHROME_HEADINGS
+    first = next((c for c in node if isinstance(c.tag, str)), None)  # a box headed "Tin liên quan" …
+    return first is not None and first is not node[-1] and \
+        clean(first.text_content()).casefold().rstrip(":") in site.CHROME_HEADINGS
 
 
 def _without_chrome(root):

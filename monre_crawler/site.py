@@ -104,8 +104,9 @@ CHROME = (
 )
 # Class or id fragments that mark chrome in a template nobody described yet.
 CHROME_HINTS = re.compile(
-    r"(^|[\s_-])(header|menu|nav|sidebar|side-bar|banner|footer|related|tin-?lien-?quan|tin-?khac|"
-    r"comment|binh-?luan|y-?kien|share|social|print|tools|breadcrumb|latest|most-read|tag)s?($|[\s_-])",
+    r"(^|[\s_-])(header|menu|nav|sidebar|side-bar|banner|footer|related|(tin-?)?lien-?quan|tin-?khac|tin-?moi|"
+    r"xem-?them|other-?news|more-?news|comment|binh-?luan|y-?kien|share|social|print|tools|breadcrumb|latest|"
+    r"most-read|tag)s?($|[\s_-])",
     re.IGNORECASE,
 )
 # Headings of chrome boxes, in case a redesign renames their classes.

@@ -52,6 +52,11 @@ REDESIGNS = {
         f'<div class="post-body">{paragraphs()}<p class="post-source">Theo Monre</p></div>'
         f'<aside class="post-related"><h3>Tin liên quan</h3><ul><li>12/07/2024</li></ul></aside></article>',
         "2015-09-15T08:30:00+07:00"),
+    "source-after-body-and-boxes-inside": (
+        f'<div class="news"><h2>{TITLE}</h2><p class="info">Cập nhật lúc 08:30 ngày 15/09/2015</p>'
+        f'<div class="content">{paragraphs()}<div class="lienquan"><div class="tit">Tin liên quan</div>'
+        '<ul><li>Tin khác (12/07/2024)</li></ul></div></div><div class="nguon">Theo Monre</div></div>',
+        "2015-09-15T08:30:00+07:00"),
     "no-date-at-all": (
         f'<div class="bai-viet"><h3 class="tieu-de">{TITLE}</h3><div class="than-bai">{paragraphs()}</div></div>',
         None),
@@ -60,8 +65,9 @@ REDESIGNS = {
 
 @pytest.fixture(scope="module", params=sorted(REDESIGNS))
 def redesigned(request):
+    """(extracted article, expected date, the made-up markup)"""
     main, date = REDESIGNS[request.param]
-    return extract.extract_article(redesign(main)), date
+    return extract.extract_article(redesign(main)), date, main
 
 
 def test_unknown_template_title(redesigned):
@@ -73,12 +79,16 @@ def test_unknown_template_body_is_the_articles_paragraphs(redesigned):
 
 
 def test_unknown_template_date_is_found_near_the_title(redesigned):
-    article, date = redesigned
+    article, date, _ = redesigned
     assert to_iso(parse_date(article.date_text)) == date
 
 
 def test_unknown_template_never_takes_the_headers_date(redesigned):
     assert "13/07/2024" not in redesigned[0].date_text and "12/07/2024" not in redesigned[0].date_text
+
+
+def test_unknown_template_source(redesigned):
+    assert redesigned[0].source == ("Monre" if "Theo Monre" in redesigned[2] else None)
 
 
 def test_unknown_template_counts_as_fallback(redesigned):
