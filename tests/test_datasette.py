@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import re
 import sqlite3
 import subprocess
@@ -92,6 +93,8 @@ def _build_sample_db(path: Path) -> None:
 
 @pytest.fixture(scope="session")
 def crawled_db(tmp_path_factory) -> Path:
+    if os.environ.get("MONRE_CRAWLED_DB"):  # an archive written by a real crawl, e.g. of the stand-in
+        return Path(os.environ["MONRE_CRAWLED_DB"])
     path = tmp_path_factory.mktemp("sample") / "monre.db"
     _build_sample_db(path)
     return path
