@@ -373,3 +373,44 @@ def test_canned_search_is_diacritic_blind(client, marked):
                                   "(", "  ", "", "đất\tđai\n", "^", "'; drop table articles; --"])
 def test_canned_search_survives_punctuation(client, query):
     canned(client, "search", q=query)
+
+
+# --- pages ---------------------------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def pages(crawled_db):
+    client = Client(crawled_db, template_dir=str(ROOT / "templates"), plugins_dir=str(ROOT / "plugins"))
+    yield client
+    client.close()
+
+
+def test_article_page_is_readable(pages, crawled_db):
+    conn = sqlite3.connect(crawled_db)
+    conn.row_factory = sqlite3.Row
+    article = conn.execute(
+        "SELECT * FROM articles WHERE body_text LIKE '%' || char(10) || '%' AND categories <> '[]' "
+        "ORDER BY published_at DESC LIMIT 1").fetchone()
+    response = pages.get(f"/monre/articles/{article['id']}")
+    assert response.status_code == 200
+    html = response.text
+    from markupsafe import escape
+
+    assert f"<h1>{escape(article['title'])}</h1>" in html
+    assert f'href="{escape(article["url"])}"' in html and "Read the original" in html
+    for name in json.loads(article["categories"]):
+        assert str(escape(name)) in html
+    paragraphs = [p for p in article["body_text"].split("\n") if p.strip()]
+    assert html.count("<p>") >= len(paragraphs)
+    assert f"<p>{escape(paragraphs[-1])}</p>" in html
+    if article["source"]:
+        assert str(escape(article["source"])) in html
+    if article["published_at"]:
+        assert f'datetime="{article["published_at"]}"' in html
+
+
+def test_pages_render_with_templates_and_plugin(pages):
+    for url in ["/", "/monre", "/monre/articles", "/monre/articles?_search=dat+dai", "/monre/categories",
+                "/monre/crawl_runs", "/monre/latest_articles", "/monre/search?q=moi+truong"]:
+        response = pages.get(url)
+        assert response.status_code == 200, url
+    assert "What the columns mean" in pages.get("/monre/articles").text
+    assert 'href="/monre/articles/' in pages.get("/monre/latest_articles").text
