@@ -10,6 +10,7 @@ Tables (see README "Schema"): ``articles``, ``categories``, ``articles_categorie
 ``m2m`` makes them), ``article_aliases`` (other URLs of reposted articles), ``crawl_runs``,
 ``crawl_state`` (which categories were crawled to their end) and ``articles_fts`` (full-text search that
 forgives missing diacritics: the tokenizer folds tone marks and case, the ``folded`` column folds đ to d).
+``articles.published_month`` and ``articles.categories`` are derived columns for Datasette's facets.
 """
 
 from __future__ import annotations
@@ -83,6 +84,23 @@ _FTS_VALUES = (
     "{p}.rowid, {p}.title, {p}.summary, {p}.body_text, "
     + _FOLD_D.format("coalesce({p}.title, '') || ' ' || coalesce({p}.summary, '') || ' ' || coalesce({p}.body_text, '')")
 )
+# Columns for readers (Datasette's facets), derived in the database so every writer keeps them right:
+# ``published_month`` ("YYYY-MM", a generated column) for the month facet, and ``categories`` (a JSON
+# array of category names, kept by triggers on ``articles_categories``) for the category facet: the
+# link table is many-to-many, and Datasette 0.65 facets only on columns of the table itself.
+_CATEGORY_NAMES = (
+    "(SELECT json_group_array(name) FROM (SELECT c.name FROM articles_categories ac "
+    "JOIN categories c ON c.id = ac.categories_id WHERE ac.articles_id = {0} ORDER BY c.name))"
+)
+READER_SQL = [
+    "CREATE TRIGGER IF NOT EXISTS articles_categories_ai AFTER INSERT ON articles_categories BEGIN "
+    "UPDATE articles SET categories = " + _CATEGORY_NAMES.format("new.articles_id")
+    + " WHERE id = new.articles_id; END",
+    "CREATE TRIGGER IF NOT EXISTS articles_categories_ad AFTER DELETE ON articles_categories BEGIN "
+    "UPDATE articles SET categories = " + _CATEGORY_NAMES.format("old.articles_id")
+    + " WHERE id = old.articles_id; END",
+]
+
 FTS_SQL = [
     "CREATE VIRTUAL TABLE IF NOT EXISTS articles_fts USING fts5("
     "title, summary, body_text, folded, content='', tokenize='unicode61 remove_diacritics 2')",
@@ -131,6 +149,15 @@ def create_schema(db: sqlite_utils.Database) -> None:
     db["articles"].create_index(["published_at"], if_not_exists=True)
     db["articles_categories"].create_index(["categories_id"], if_not_exists=True)
     for statement in FTS_SQL:
+        db.execute(statement)
+    article_columns = {row[1] for row in db.execute("PRAGMA table_xinfo(articles)")}
+    if "published_month" not in article_columns:
+        db.execute("ALTER TABLE articles ADD COLUMN published_month TEXT "
+                   "GENERATED ALWAYS AS (substr(published_at, 1, 7)) VIRTUAL")
+    if "categories" not in article_columns:
+        db.execute("ALTER TABLE articles ADD COLUMN categories TEXT")
+        db.execute("UPDATE articles SET categories = " + _CATEGORY_NAMES.format("articles.id"))
+    for statement in READER_SQL:
         db.execute(statement)
     db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 

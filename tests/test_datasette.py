@@ -1,0 +1,416 @@
+"""The Datasette side of the archive: metadata.yml, search that forgives diacritics, canned queries, pages.
+
+Everything runs against ``crawled_db`` (a ``monre.db``, so Datasette calls the database ``monre``),
+through Datasette's own HTTP API (``ds.client``) and, once, through the real ``datasette … --get`` CLI.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import re
+import sqlite3
+import subprocess
+import sys
+import unicodedata
+from pathlib import Path
+from urllib.parse import quote_plus
+
+import pytest
+import yaml
+from datasette.app import Datasette
+
+from monre_crawler.store import Store
+
+ROOT = Path(__file__).resolve().parent.parent
+METADATA = ROOT / "metadata.yml"
+TABLES = ["articles", "categories", "articles_categories", "article_aliases", "crawl_runs", "crawl_state"]
+
+
+# --- TODO: replaced by tests/conftest.py crawled_db ------------------------------------------------------
+# A stand-in for the real-crawl fixture, written through the Store the way the pipelines write, with
+# realistic Vietnamese text: đ/Đ words, tone marks, capitals, empty summaries, one article served in NFD,
+# a repost (alias) and one crawl run. Delete from here to "END TODO" when tests/conftest.py has crawled_db.
+def _nfd(text: str) -> str:
+    return unicodedata.normalize("NFD", text)
+
+
+SAMPLE_ARTICLES = [
+    ("Quản lý đất đai bền vững", "Hội nghị bàn về quản lý đất đai.",
+     "Bộ Tài nguyên và Môi trường tổ chức hội nghị về quản lý đất đai.\nCác đại biểu thảo luận Luật Đất đai 2024.",
+     "2024-03-15", ["Đất đai", "Tin tức"], "Báo Tài nguyên và Môi trường"),
+    ("ĐO ĐẠC VÀ BẢN ĐỒ: TRIỂN KHAI NHIỆM VỤ NĂM 2024", "",
+     "Cục Đo đạc, Bản đồ và Thông tin địa lý Việt Nam triển khai nhiệm vụ.\nCông tác đo đạc được đẩy mạnh.",
+     "2024-02-01T09:30:00+07:00", ["Đo đạc và Bản đồ"], None),
+    ("Bảo vệ môi trường làng nghề", "Ô nhiễm môi trường tại các làng nghề cần được xử lý.",
+     "Nhiều làng nghề gây ô nhiễm MÔI TRƯỜNG nghiêm trọng.\nBộ yêu cầu các địa phương kiểm tra.",
+     "2024-03-02", ["Môi trường", "Tin tức"], "Tổng cục Môi trường"),
+    (_nfd("Đất đai và môi trường: thách thức mới"), _nfd("Biến đổi khí hậu ảnh hưởng đến đất đai."),
+     _nfd("Đất đai bị thoái hóa do biến đổi khí hậu.\nCần bảo vệ môi trường đất."),
+     "2023-12-20", ["Biến đổi khí hậu"], None),
+    ("Đạt giải thưởng về tài nguyên nước", "",
+     "Đơn vị đạt giải thưởng quốc gia về tài nguyên nước.\nĐây là lần thứ hai đơn vị đạt giải.",
+     "2023-11-05", ["Tài nguyên nước", "Tin tức"], "Cục Quản lý tài nguyên nước"),
+    ("Dat dai: bai viet khong dau", "Bai viet nay khong co dau.",
+     "Quan ly dat dai va moi truong, viet khong dau.", None, ["Tin tức"], None),
+    ("Khoáng sản: cấp phép thăm dò", "Cấp phép thăm dò khoáng sản.",
+     "Bộ cấp phép thăm dò khoáng sản cho doanh nghiệp.\n\"Đúng quy định\", đại diện Bộ nói.",
+     "2024-01-10", ["Địa chất và Khoáng sản"], None),
+    ("Biển và hải đảo: điều tra cơ bản", "Điều tra cơ bản tài nguyên biển.",
+     "Dự án điều tra cơ bản tài nguyên, môi trường biển và hải đảo.", "2023-10-01",
+     ["Biển và Hải đảo", "Tin tức"], "Tổng cục Biển và Hải đảo Việt Nam"),
+]
+
+
+def _build_sample_db(path: Path) -> None:
+    store = Store.open(str(path), lock=False)
+    run = store.start_run("monre", {"base_url": "http://127.0.0.1:8000"})
+    for number, (title, summary, body, date, categories, source) in enumerate(SAMPLE_ARTICLES):
+        store.add_article({
+            "id": f"a{number:04d}", "url": f"http://127.0.0.1:8000/Pages/bai-viet-{number}.aspx",
+            "title": title, "summary": summary, "body_text": body,
+            "body_html": "".join(f"<p>{line}</p>" for line in body.split("\n")),
+            "published_at": date, "source": source,
+            "image_urls": [f"http://127.0.0.1:8000/images/{number}.jpg"] if number % 2 else [],
+            "attachments": [{"url": f"http://127.0.0.1:8000/docs/{number}.pdf", "title": "Văn bản"}]
+            if number == 0 else [],
+            "categories": categories, "template": "2024" if number % 3 else "2021",
+            "content_hash": f"hash{number}",
+        })
+    store.flush()
+    repost = dict(id="a9999", url="http://127.0.0.1:8000/Pages/dang-lai.aspx", title=SAMPLE_ARTICLES[0][0],
+                  summary="", body_text="", body_html="", published_at=None, source=None, image_urls=[],
+                  attachments=[], categories=["Thông báo"], template="2024", content_hash="hash0")
+    store.add_article(repost)
+    store.flush()
+    store.finish_run(run, status="ok", finish_reason="finished", requests=20, items_new=len(SAMPLE_ARTICLES),
+                     items_updated=0, items_duplicate=1, items_dropped=0, errors=0, fields={"title": {}},
+                     message="sample")
+    store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    store.close()
+
+
+@pytest.fixture(scope="session")
+def crawled_db(tmp_path_factory) -> Path:
+    if os.environ.get("MONRE_CRAWLED_DB"):  # an archive written by a real crawl, e.g. of the stand-in
+        return Path(os.environ["MONRE_CRAWLED_DB"])
+    path = tmp_path_factory.mktemp("sample") / "monre.db"
+    _build_sample_db(path)
+    return path
+# --- END TODO ---------------------------------------------------------------------------------------------
+
+
+def load_metadata() -> dict:
+    return yaml.safe_load(METADATA.read_text(encoding="utf-8"))
+
+
+class Client:
+    """Datasette's in-process HTTP client, driven from synchronous tests."""
+
+    def __init__(self, path: Path, **kwargs):
+        self.loop = asyncio.new_event_loop()
+        self.ds = Datasette([str(path)], metadata=load_metadata(), **kwargs)
+        self.loop.run_until_complete(self.ds.invoke_startup())
+
+    def get(self, url: str):
+        return self.loop.run_until_complete(self.ds.client.get(url))
+
+    def json(self, url: str):
+        response = self.get(url)
+        assert response.status_code == 200, (url, response.text[:500])
+        return response.json()
+
+    def close(self):
+        self.loop.close()
+
+
+@pytest.fixture(scope="module")
+def client(crawled_db):
+    client = Client(crawled_db)
+    yield client
+    client.close()
+
+
+def search_ids(client: Client, query: str) -> set[str]:
+    """Every article id ``?_search=query`` returns, following the pages."""
+    url = f"/monre/articles.json?_search={quote_plus(query)}&_shape=objects&_size=max&_nofacet=1&_col=id"
+    ids: set[str] = set()
+    while url:
+        data = client.json(url)
+        ids |= {row["id"] for row in data["rows"]}
+        url = data.get("next_url")
+        if url:
+            url = re.sub(r"^https?://[^/]+", "", url)
+    return ids
+
+
+def strip_marks(text: str) -> str:
+    """What a reader types without a Vietnamese keyboard: no tone marks, no hats or horns, đ as d."""
+    decomposed = unicodedata.normalize("NFD", text)
+    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return unicodedata.normalize("NFC", bare.replace("đ", "d").replace("Đ", "D"))
+
+
+# --- metadata ------------------------------------------------------------------------------------------------
+def test_metadata_loads_into_datasette(client):
+    metadata = client.json("/-/metadata.json")
+    assert metadata["title"]
+    assert metadata["source_url"] == "https://monre.gov.vn"
+    assert metadata["license"]
+    assert "monre" in metadata["databases"]
+    html = client.get("/").text
+    assert "monre.gov.vn" in html
+
+
+def test_every_column_is_described(crawled_db):
+    tables = load_metadata()["databases"]["monre"]["tables"]
+    conn = sqlite3.connect(crawled_db)
+    for table in TABLES:
+        # table_xinfo, not table_info: generated columns (published_month) need a description too.
+        actual = {row[1] for row in conn.execute(f"PRAGMA table_xinfo({table})")}
+        assert actual, table
+        described = {column for column, text in tables[table]["columns"].items() if text and text.strip()}
+        assert actual - described == set(), f"{table}: columns without a description"
+        assert set(tables[table]["columns"]) - actual == set(), f"{table}: descriptions of no column"
+        assert tables[table]["description"].strip()
+
+
+def test_column_descriptions_show_on_the_table_page(client):
+    html = client.get("/monre/articles").text
+    assert "Month of publication" in html
+
+
+def test_search_tables_are_hidden(client):
+    tables = {t["name"]: t for t in client.json("/monre.json")["tables"]}
+    assert tables["articles_fts"]["hidden"]
+    assert all(t["hidden"] for name, t in tables.items() if name.startswith("articles_fts"))
+    assert not tables["articles"]["hidden"]
+
+
+def test_articles_newest_first_with_facets(client):
+    data = client.json("/monre/articles.json?_shape=objects&_size=max")
+    dates = [row["published_at"] for row in data["rows"] if row["published_at"]]
+    assert dates and dates == sorted(dates, reverse=True)
+    facets = data["facet_results"]
+    assert {"categories", "source", "published_month"} <= set(facets)
+    months = {item["value"] for item in facets["published_month"]["results"]}
+    assert months and all(m is None or re.fullmatch(r"\d{4}-\d{2}", m) for m in months)
+    # The category facet filters the articles of one category, like the m2m table says.
+    category = facets["categories"]["results"][0]
+    filtered = client.json(re.sub(r"^https?://[^/]+", "", category["toggle_url"]).replace(
+        "/monre/articles?", "/monre/articles.json?") + "&_shape=objects&_size=max&_nofacet=1")
+    conn = sqlite3.connect(client.ds.databases["monre"].path)
+    expected = {r[0] for r in conn.execute(
+        "SELECT ac.articles_id FROM articles_categories ac JOIN categories c ON c.id = ac.categories_id "
+        "WHERE c.name = ?", [category["value"]])}
+    assert {row["id"] for row in filtered["rows"]} == expected
+    assert category["count"] == len(expected)
+
+
+# --- search --------------------------------------------------------------------------------------------------
+PAIRS = [("môi trường", "moi truong"), ("đất đai", "dat dai"), ("Đo đạc", "do dac"), ("tài nguyên", "tai nguyen")]
+
+
+@pytest.mark.parametrize("marked, bare", PAIRS)
+def test_search_without_marks_finds_what_marks_find(client, marked, bare):
+    with_marks = search_ids(client, marked)
+    assert with_marks, f"{marked!r} finds nothing: the fixture should contain it"
+    assert search_ids(client, bare) >= with_marks
+
+
+@pytest.mark.parametrize("marked, bare", PAIRS)
+def test_search_ignores_capitals_and_normal_form(client, marked, bare):
+    expected = search_ids(client, marked)
+    assert search_ids(client, marked.upper()) == expected
+    assert search_ids(client, marked.title()) == expected
+    assert search_ids(client, unicodedata.normalize("NFD", marked)) == expected
+    assert search_ids(client, bare.upper()) == search_ids(client, bare)
+
+
+def corpus_words(crawled_db: Path, limit: int = 60) -> list[str]:
+    """Marked words of the archive's titles and summaries, the ones with đ first."""
+    conn = sqlite3.connect(crawled_db)
+    words: set[str] = set()
+    for title, summary in conn.execute("SELECT title, summary FROM articles"):
+        for text in (title, summary or ""):
+            words |= {w for w in re.findall(r"\w+", unicodedata.normalize("NFC", text)) if strip_marks(w) != w}
+    ordered = sorted(words, key=lambda w: ("đ" not in w.lower(), w))
+    return ordered[:limit]
+
+
+def test_search_equivalences_over_the_archive_words(client, crawled_db):
+    words = corpus_words(crawled_db)
+    assert any("đ" in w.lower() for w in words)
+    for word in words:
+        found = search_ids(client, word)
+        assert found, word
+        assert search_ids(client, strip_marks(word)) >= found, word
+        assert search_ids(client, word.upper()) == found, word
+        assert search_ids(client, unicodedata.normalize("NFD", word)) == found, word
+
+
+def test_search_finds_articles_served_in_nfd(client, crawled_db):
+    conn = sqlite3.connect(crawled_db)
+    nfd = [(aid, title) for aid, title in conn.execute("SELECT id, title FROM articles")
+           if unicodedata.normalize("NFC", title) != title]
+    if not nfd:
+        pytest.skip("no NFD-served article in this archive")
+    for aid, title in nfd:
+        words = " ".join(re.findall(r"\w+", unicodedata.normalize("NFC", title))[:3])
+        assert aid in search_ids(client, words)
+        assert aid in search_ids(client, strip_marks(words))
+
+
+def test_search_box_is_on_the_articles_page(client):
+    html = client.get("/monre/articles?_search=dat+dai").text
+    assert 'name="_search"' in html
+    assert 'value="dat dai"' in html
+
+
+def test_search_through_the_datasette_cli(crawled_db):
+    def cli(query):
+        out = subprocess.run(
+            [str(Path(sys.executable).with_name("datasette")), str(crawled_db), "-m", str(METADATA), "--get",
+             f"/monre/articles.json?_search={quote_plus(query)}&_shape=array&_size=max&_nofacet=1"],
+            capture_output=True, text=True, check=True, timeout=120,
+        ).stdout
+        return {row["id"] for row in json.loads(out)}
+
+    marked = cli("đất đai")
+    assert marked
+    assert cli("dat dai") >= marked
+    assert cli("ĐẤT ĐAI") == marked
+    assert cli(unicodedata.normalize("NFD", "đất đai")) == marked
+
+
+def test_index_follows_updates(crawled_db, tmp_path):
+    path = tmp_path / "monre.db"
+    with sqlite3.connect(crawled_db) as source, sqlite3.connect(path) as target:
+        source.backup(target)
+    conn = sqlite3.connect(path)
+    aid, old_body = conn.execute(
+        "SELECT id, body_text FROM articles WHERE body_text <> '' ORDER BY id LIMIT 1").fetchone()
+    title, summary, published_at, source, url = conn.execute(
+        "SELECT title, summary, published_at, source, url FROM articles WHERE id = ?", [aid]).fetchone()
+    conn.close()
+    client = Client(path)
+    try:
+        assert aid not in search_ids(client, "Xđộngđất quỹđạo")
+        store = Store.open(str(path), lock=False)
+        store.add_article({
+            "id": aid, "url": url, "title": title, "summary": summary, "published_at": published_at,
+            "source": source, "body_text": "Bài viết đã sửa: Xđộngđất quỹđạo.", "body_html": "",
+            "image_urls": [], "attachments": [], "categories": [], "template": "2024",
+            "content_hash": "edited",
+        })
+        assert store.flush()["updated"] == 1
+        store.close()
+        assert aid in search_ids(client, "Xđộngđất quỹđạo")
+        assert aid in search_ids(client, "xdongdat quydao")
+        old_words = [w for w in re.findall(r"\w+", old_body)
+                     if w.lower() not in f"{title} {summary}".lower() and len(w) > 3]
+        if old_words:  # words only the old body had are no longer found in this article
+            assert aid not in search_ids(client, old_words[0]) or old_words[0].lower() in (
+                f"{title} {summary}".lower())
+        # Deleting an article removes it from the index.
+        conn = sqlite3.connect(path)
+        with conn:
+            conn.execute("DELETE FROM articles_categories WHERE articles_id = ?", [aid])
+            conn.execute("DELETE FROM articles WHERE id = ?", [aid])
+        conn.close()
+        assert aid not in search_ids(client, "xdongdat quydao")
+    finally:
+        client.close()
+
+
+# --- canned queries ------------------------------------------------------------------------------------------
+def canned(client: Client, name: str, **params) -> list[dict]:
+    query = "&".join(f"{k}={quote_plus(v)}" for k, v in params.items())
+    data = client.json(f"/monre/{name}.json?_shape=objects&{query}")
+    assert data.get("ok", True), data
+    assert "error" not in data or not data["error"], data
+    return data["rows"]
+
+
+def test_every_canned_query_runs(client, crawled_db):
+    queries = load_metadata()["databases"]["monre"]["queries"]
+    category = sqlite3.connect(crawled_db).execute("SELECT name FROM categories ORDER BY name LIMIT 1").fetchone()[0]
+    params = {"category": category, "q": "đất đai"}
+    assert {"latest_articles", "articles_per_month", "articles_in_category", "search", "crawl_history"} <= set(queries)
+    for name, query in queries.items():
+        needed = set(re.findall(r":(\w+)", query["sql"]))
+        rows = canned(client, name, **{k: v for k, v in params.items() if k in needed})
+        assert rows, name
+
+
+def test_canned_articles_in_category(client, crawled_db):
+    conn = sqlite3.connect(crawled_db)
+    for cid, name in conn.execute("SELECT id, name FROM categories"):
+        expected = {r[0] for r in conn.execute(
+            "SELECT articles_id FROM articles_categories WHERE categories_id = ?", [cid])}
+        assert {r["article"] for r in canned(client, "articles_in_category", category=name)} == expected
+        assert {r["article"] for r in canned(client, "articles_in_category", category=str(cid))} == expected
+
+
+def test_canned_per_month_adds_up(client, crawled_db):
+    rows = canned(client, "articles_per_month")
+    total = sqlite3.connect(crawled_db).execute("SELECT count(*) FROM articles").fetchone()[0]
+    assert sum(r["articles"] for r in rows) == total
+
+
+@pytest.mark.parametrize("marked", ["đất đai", "môi trường", "Đo đạc", "tài nguyên nước"])
+def test_canned_search_is_diacritic_blind(client, marked):
+    expected = {r["article"] for r in canned(client, "search", q=marked)}
+    assert expected
+    assert expected == search_ids(client, strip_marks(marked))
+    for variant in (strip_marks(marked), marked.upper(), strip_marks(marked).upper(),
+                    unicodedata.normalize("NFD", marked)):
+        assert {r["article"] for r in canned(client, "search", q=variant)} == expected, variant
+
+
+@pytest.mark.parametrize("query", ['"đất', 'đất" OR "', "AND", "NEAR(đất", "đất*", "-môi", "title: x",
+                                  "(", "  ", "", "đất\tđai\n", "^", "'; drop table articles; --"])
+def test_canned_search_survives_punctuation(client, query):
+    canned(client, "search", q=query)
+
+
+# --- pages ---------------------------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def pages(crawled_db):
+    client = Client(crawled_db, template_dir=str(ROOT / "templates"), plugins_dir=str(ROOT / "plugins"))
+    yield client
+    client.close()
+
+
+def test_article_page_is_readable(pages, crawled_db):
+    conn = sqlite3.connect(crawled_db)
+    conn.row_factory = sqlite3.Row
+    article = conn.execute(
+        "SELECT * FROM articles WHERE body_text LIKE '%' || char(10) || '%' AND categories <> '[]' "
+        "ORDER BY published_at DESC LIMIT 1").fetchone()
+    response = pages.get(f"/monre/articles/{article['id']}")
+    assert response.status_code == 200
+    html = response.text
+    from markupsafe import escape
+
+    assert f"<h1>{escape(article['title'])}</h1>" in html
+    assert f'href="{escape(article["url"])}"' in html and "Read the original" in html
+    for name in json.loads(article["categories"]):
+        assert str(escape(name)) in html
+    paragraphs = [p for p in article["body_text"].split("\n") if p.strip()]
+    assert html.count("<p>") >= len(paragraphs)
+    assert f"<p>{escape(paragraphs[-1])}</p>" in html
+    if article["source"]:
+        assert str(escape(article["source"])) in html
+    if article["published_at"]:
+        assert f'datetime="{article["published_at"]}"' in html
+
+
+def test_pages_render_with_templates_and_plugin(pages):
+    for url in ["/", "/monre", "/monre/articles", "/monre/articles?_search=dat+dai", "/monre/categories",
+                "/monre/crawl_runs", "/monre/latest_articles", "/monre/search?q=moi+truong"]:
+        response = pages.get(url)
+        assert response.status_code == 200, url
+    assert "What the columns mean" in pages.get("/monre/articles").text
+    assert 'href="/monre/articles/' in pages.get("/monre/latest_articles").text
