@@ -65,6 +65,8 @@ DOWNLOADER_MIDDLEWARES = {  # Scrapy: {}
 SQLITE_PATH = "data/monre.db"  # the archive; its folder is created if missing
 SQLITE_BATCH_SIZE = 100  # items written per transaction at most …
 SQLITE_FLUSH_SECONDS = 5.0  # … and never held longer than this
+# Room the crawl checks for before it starts (a full disk is refused in one line, not met halfway).
+SQLITE_MIN_FREE_BYTES = 16 * 1024 * 1024  # bytes; a night's crawl writes a few MB
 
 # --- When a run counts as failed or degraded (project settings; see monre_crawler.extensions) ----------------
 MONRE_MAX_ERRORS = 20  # more logged errors than this and the run is "failed"
