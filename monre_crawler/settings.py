@@ -56,6 +56,7 @@ ITEM_PIPELINES = {  # Scrapy: {}
 }
 EXTENSIONS = {  # Scrapy: {}
     "monre_crawler.extensions.CrawlRunRecorder": 500,
+    "monre_crawler.offsite.OffsiteRedirectLogger": 510,
 }
 DOWNLOADER_MIDDLEWARES = {  # Scrapy: {}
     "monre_crawler.middlewares.RetryBackoffMiddleware": 560,
