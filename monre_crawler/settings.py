@@ -56,6 +56,7 @@ ITEM_PIPELINES = {  # Scrapy: {}
 }
 EXTENSIONS = {  # Scrapy: {}
     "monre_crawler.extensions.CrawlRunRecorder": 500,
+    "monre_crawler.offsite.OffsiteRedirectLogger": 510,
 }
 DOWNLOADER_MIDDLEWARES = {  # Scrapy: {}
     "monre_crawler.middlewares.RetryBackoffMiddleware": 560,
@@ -65,6 +66,8 @@ DOWNLOADER_MIDDLEWARES = {  # Scrapy: {}
 SQLITE_PATH = "data/monre.db"  # the archive; its folder is created if missing
 SQLITE_BATCH_SIZE = 100  # items written per transaction at most …
 SQLITE_FLUSH_SECONDS = 5.0  # … and never held longer than this
+# Room the crawl checks for before it starts (a full disk is refused in one line, not met halfway).
+SQLITE_MIN_FREE_BYTES = 16 * 1024 * 1024  # bytes; a night's crawl writes a few MB
 
 # --- When a run counts as failed or degraded (project settings; see monre_crawler.extensions) ----------------
 MONRE_MAX_ERRORS = 20  # more logged errors than this and the run is "failed"

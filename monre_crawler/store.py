@@ -259,10 +259,14 @@ class Store:
             if exc.errno in (errno.EAGAIN, errno.EACCES, errno.EWOULDBLOCK):
                 raise CrawlLocked(f"another crawl ({holder}) is writing {path}; not starting a second one") from exc
             raise StoreError(f"cannot lock {lock_path}: {exc.strerror or exc}") from exc
-        handle.seek(0)
-        handle.truncate()
-        handle.write(f"pid {os.getpid()} since {utcnow()}\n")
-        handle.flush()
+        try:
+            handle.seek(0)
+            handle.truncate()
+            handle.write(f"pid {os.getpid()} since {utcnow()}\n")
+            handle.flush()
+        except OSError as exc:  # disk full, file size limit: say so instead of a traceback
+            handle.close()
+            raise StoreError(f"cannot write the lock file {lock_path}: {exc.strerror or exc} (is the disk full?)") from exc
         return handle
 
     def close(self) -> None:

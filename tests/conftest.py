@@ -23,17 +23,27 @@ FAST = {
 }
 
 
-def crawl(base_url: str, db_path, *args: str, settings: dict | None = None, timeout: float = 180,
-          **popen) -> subprocess.CompletedProcess:
-    """Run ``scrapy crawl monre -a base_url=… -s SQLITE_PATH=…`` in a subprocess; return its result."""
+def crawl_command(base_url: str, db_path, *args: str, settings: dict | None = None) -> list[str]:
+    """The command line of ``scrapy crawl monre -a base_url=… -s SQLITE_PATH=…`` with the delays off."""
     command = [sys.executable, "-m", "scrapy", "crawl", "monre", "-a", f"base_url={base_url}",
                "-s", f"SQLITE_PATH={db_path}"]
     for key, value in {**FAST, **(settings or {})}.items():
         command += ["-s", f"{key}={value}"]
     for arg in args:
         command += ["-a", arg]
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    return subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout, **popen)
+    return command
+
+
+def crawl_env() -> dict:
+    return {**os.environ, "PYTHONPATH": str(ROOT)}
+
+
+def crawl(base_url: str, db_path, *args: str, settings: dict | None = None, timeout: float = 180,
+          **popen) -> subprocess.CompletedProcess:
+    """Run ``scrapy crawl monre -a base_url=… -s SQLITE_PATH=…`` in a subprocess; return its result."""
+    command = crawl_command(base_url, db_path, *args, settings=settings)
+    return subprocess.run(command, cwd=ROOT, env=crawl_env(), capture_output=True, text=True, timeout=timeout,
+                          **popen)
 
 
 def rows(db_path, sql: str, params=()) -> list[dict]:

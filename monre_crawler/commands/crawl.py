@@ -19,6 +19,7 @@ import sys
 from scrapy.commands.crawl import Command as ScrapyCrawlCommand
 from scrapy.exceptions import UsageError
 
+from monre_crawler.preflight import check_room
 from monre_crawler.store import Store, StoreError
 
 EXIT = {"ok": 0, "failed": 1, "degraded": 3}
@@ -47,6 +48,7 @@ class Command(ScrapyCrawlCommand):
             return self._fail(2, str(exc))
         if hasattr(spidercls, "validate_arguments"):  # our spiders write the archive: open it first
             try:
+                check_room(self.settings.get("SQLITE_PATH"), self.settings.getint("SQLITE_MIN_FREE_BYTES"))
                 crawler.monre_store = Store.open(
                     self.settings.get("SQLITE_PATH"),
                     batch_size=self.settings.getint("SQLITE_BATCH_SIZE"),

@@ -9,7 +9,7 @@ import sqlite3
 from scrapy.utils.defer import deferred_from_coro
 
 from ..items import ArticleItem, ListingSighting
-from ..store import Store
+from ..store import Store, _explain
 
 logger = logging.getLogger(__name__)
 
@@ -48,7 +48,7 @@ class SQLitePipeline:
 
     def _give_up(self, exc):
         """The archive cannot be written (disk full, file removed…): stop the crawl, keep what is stored."""
-        self.crawler.stats.set_value("monre/database_error", str(exc))
+        self.crawler.stats.set_value("monre/database_error", _explain(exc))
         logger.error("Cannot write the archive %s: %s; stopping the crawl", self.store.path, exc)
         if self.crawler.engine is not None and self.crawler.engine.running:
             deferred_from_coro(self.crawler.engine.close_spider_async(reason="database_error"))

@@ -1,0 +1,38 @@
+"""Say so when a redirect to another site is not followed.
+
+Scrapy's OffsiteMiddleware drops a redirect to another host when it is scheduled, with a DEBUG line only and
+without calling the request's errback. A portal page that redirects off the site is worth a WARNING: this
+extension logs ``Not followed: <target> (redirected from <url>: another site)`` and counts it
+(``monre/offsite_redirects``). It decides nothing: the request is dropped by Scrapy as before.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from scrapy import signals
+from scrapy.utils.httpobj import urlparse_cached
+
+logger = logging.getLogger(__name__)
+
+
+class OffsiteRedirectLogger:
+    def __init__(self, crawler):
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        ext = cls(crawler)
+        crawler.signals.connect(ext.request_scheduled, signal=signals.request_scheduled)
+        return ext
+
+    def request_scheduled(self, request, spider):
+        redirected_from = request.meta.get("redirect_urls")
+        if not redirected_from or request.dont_filter or request.meta.get("allow_offsite"):
+            return
+        host = (urlparse_cached(request).hostname or "").lower()
+        allowed = [d.lower() for d in getattr(spider, "allowed_domains", None) or ()]
+        if not allowed or any(host == d or host.endswith(f".{d}") for d in allowed):
+            return
+        self.crawler.stats.inc_value("monre/offsite_redirects")
+        logger.warning("Not followed: %s (redirected from %s: another site)", request.url, redirected_from[0])
