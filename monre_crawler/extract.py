@@ -293,17 +293,30 @@ def _attachments(element, base: str) -> list[dict]:
 
 
 # --- Generic fallbacks, for a template nobody described -------------------------------------------------
+TITLE_HINTS = re.compile(r"(title|tieu-?de|heading|headline)", re.IGNORECASE)
+
+
 def _fallback_title(sel: Selector, listing_title: str) -> str:
-    if listing_title and not listing_title.endswith(_TRUNCATED):
-        return listing_title
-    for query in ('meta[property="og:title"]::attr(content)', 'meta[name="title"]::attr(content)'):
-        if value := clean(sel.css(query).get()):
-            return value
+    """The page's own title in a template nobody described; "" when the page has none (it is dropped).
+
+    Candidates come from the page only: its metadata, the headings and title-classed elements of its
+    main content (chrome removed) and its ``<title>``. The listing's title picks among them when it is
+    one of them; otherwise the page's metadata wins, then its first heading, then ``<title>``.
+    """
+    candidates = [clean(sel.css(q).get()) for q in ('meta[property="og:title"]::attr(content)',
+                                                     'meta[name="title"]::attr(content)')]
     root = _without_chrome(sel.root)
-    for heading in root.iter("h1", "h2", "h3"):
-        if text := clean(heading.text_content()):
-            return text
-    return clean(sel.css("title::text").get()) or listing_title
+    for node in root.iter("h1", "h2", "h3", "h4", "div", "span", "p", "strong"):
+        if node.tag in ("h1", "h2", "h3", "h4") or TITLE_HINTS.search(f"{node.get('class', '')} {node.get('id', '')}"):
+            text = clean(node.text_content())
+            if 0 < len(text) <= 300:
+                candidates.append(text)
+    page_title = clean(sel.css("title::text").get())
+    candidates += [page_title] + [clean(part) for part in re.split(r"\s[-|–—]\s", page_title)]
+    candidates = [c for c in candidates if c]
+    if listing_title and listing_title in candidates:
+        return listing_title
+    return candidates[0] if candidates else ""
 
 
 def _is_chrome(node) -> bool:

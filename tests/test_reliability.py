@@ -317,16 +317,15 @@ def test_broken_pages_crawl_goes_on(broken):
     assert_complete(db, site, BROKEN)
 
 
-def test_page_without_a_title_takes_its_listing_title_and_is_counted(broken):
-    """The page has no heading and an empty <title>: the extractor names it by its listing entry (a generic
-    fallback, counted in the run's ``fields``); nothing is dropped."""
+def test_page_without_a_title_is_dropped_logged_and_counted(broken):
+    """The page has no heading and an empty <title>: not stored (its listing's title is not the page's own),
+    the reason logged, counted in the run's items_dropped."""
     site, plan, db, result, _ = broken
     (victim,) = plan.victims["no_title"]
-    row = articles_by_path(db)[f"/pages/{victim}.aspx"]
-    assert row["title"] == site.get(victim).title
-    (run,) = rows(db, "select items_dropped, fields from crawl_runs")
-    assert run["items_dropped"] == 0
-    assert json.loads(run["fields"])["title"]["fallback"] == 1
+    assert f"/pages/{victim}.aspx" not in articles_by_path(db)
+    assert re.search(rf"no title found on \S*/{re.escape(victim)}\.aspx", result.stderr, re.I)
+    (run,) = rows(db, "select items_dropped from crawl_runs")
+    assert run["items_dropped"] == 1
 
 
 def test_an_article_without_any_title_is_dropped_logged_and_counted(tmp_path):
