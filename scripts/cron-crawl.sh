@@ -5,22 +5,26 @@
 # so that cron mails the owner. Extra arguments go to `scrapy crawl monre` (e.g. -a full=1).
 #
 #   15 2 * * * /path/to/monre_crawler/scripts/cron-crawl.sh
+#
+# Environment (all optional): MONRE_TIME_LIMIT (a `timeout` duration, default 6h), MONRE_LOG_DIR (default
+# logs), MONRE_LOCK (default data/.cron.lock), MONRE_PYTHON (default .venv/bin/python, else python3).
 set -u
 cd "$(dirname "$0")/.." || exit 2
 log_dir=${MONRE_LOG_DIR:-logs}
 limit=${MONRE_TIME_LIMIT:-6h}
-mkdir -p "$log_dir" data
-scrapy=.venv/bin/scrapy
-[ -x "$scrapy" ] || scrapy=scrapy
+lock=${MONRE_LOCK:-data/.cron.lock}
+python=${MONRE_PYTHON:-.venv/bin/python}
+[ -x "$python" ] || python=python3
+mkdir -p "$log_dir" "$(dirname "$lock")"
 
-exec 9>data/.cron.lock
+exec 9>"$lock"
 if ! flock -n 9; then
-  echo "monre: another crawl is still running; not starting a second one" >&2
+  echo "monre: another crawl is still running (lock $lock); not starting a second one" >&2
   exit 2
 fi
 
 log="$log_dir/crawl-$(date -u +%Y%m%dT%H%M%SZ).log"
-timeout --signal=TERM --kill-after=5m "$limit" "$scrapy" crawl monre -s LOG_FILE="$log" "$@"
+timeout --signal=TERM --kill-after=5m "$limit" "$python" -m scrapy crawl monre -s LOG_FILE="$log" "$@"
 status=$?
 if [ "$status" -eq 124 ]; then
   echo "monre: the crawl ran longer than $limit and was stopped; see $log" >&2
