@@ -10,18 +10,12 @@ import logging
 
 from ..dates import parse_date, to_iso
 from ..items import ArticleItem
+from .base import StatsPipeline
 
 logger = logging.getLogger(__name__)
 
 
-class DatesPipeline:
-    def __init__(self, stats):
-        self.stats = stats
-
-    @classmethod
-    def from_crawler(cls, crawler):
-        return cls(crawler.stats)
-
+class DatesPipeline(StatsPipeline):
     def process_item(self, item):
         if not isinstance(item, ArticleItem):
             return item

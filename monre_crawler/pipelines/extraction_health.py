@@ -9,19 +9,13 @@ from __future__ import annotations
 import logging
 
 from ..items import ArticleItem
+from .base import StatsPipeline
 
 logger = logging.getLogger(__name__)
 KEY_FIELDS = ("title", "date", "body")
 
 
-class ExtractionHealthPipeline:
-    def __init__(self, stats):
-        self.stats = stats
-
-    @classmethod
-    def from_crawler(cls, crawler):
-        return cls(crawler.stats)
-
+class ExtractionHealthPipeline(StatsPipeline):
     def process_item(self, item):
         if not isinstance(item, ArticleItem):
             return item

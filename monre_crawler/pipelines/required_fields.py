@@ -7,18 +7,12 @@ import logging
 from scrapy.exceptions import DropItem
 
 from ..items import ArticleItem
+from .base import StatsPipeline
 
 logger = logging.getLogger(__name__)
 
 
-class RequiredFieldsPipeline:
-    def __init__(self, stats):
-        self.stats = stats
-
-    @classmethod
-    def from_crawler(cls, crawler):
-        return cls(crawler.stats)
-
+class RequiredFieldsPipeline(StatsPipeline):
     def process_item(self, item):
         if isinstance(item, ArticleItem) and not item.title:
             self.stats.inc_value("monre/dropped/no_title")
