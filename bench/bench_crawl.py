@@ -1,6 +1,6 @@
 """Benchmark the full ``scrapy crawl monre`` against a bare Scrapy spider, side by side in one run.
 
-    python bench/bench_crawl.py [--articles 2000] [--concurrency 8] [--also 20000] [--profile out.prof]
+    python bench/bench_crawl.py [--articles 2000] [--concurrency 8] [--also 20000] [--repeat 1] [--profile out.prof]
 
 For each N (``--articles``, then every ``--also``) it generates the stand-in portal of N articles
 (``python -m monre_crawler.standin``, in its own process, so that its CPU is not counted as a crawler's
@@ -14,7 +14,10 @@ and it does not share their GIL) and runs against it, each crawler as its own su
 
 Both full crawls use the same concurrency, no delays, no AutoThrottle, robots.txt obeyed, LOG_LEVEL INFO.
 It prints wall seconds, pages/s, CPU seconds and peak RSS of each crawl, the ratios monre/bare, the
-incremental run, and with ``--also`` the RSS growth between the sizes. Logs go to ``--workdir``.
+incremental run, and with ``--also`` the RSS growth between the sizes. It also prints the CPU the portal
+spent serving each crawl: when the portal's CPU is close to the crawl's wall time, the portal sets the pace.
+``--repeat R`` alternates bare and monre R times and reports, for each, the run of median wall time (on a
+shared machine, single runs are noisy). Logs go to ``--workdir``.
 ``--profile FILE`` runs the monre crawl (of the first N) under cProfile, writing FILE (slower: its
 timings are then not comparable).
 """
@@ -33,6 +36,8 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
+import psutil
+
 ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
 
@@ -46,6 +51,7 @@ class Run:
     requests: int
     items: int
     status: int
+    portal_cpu: float = 0.0  # CPU seconds the portal spent serving this crawl
 
     @property
     def pages_per_s(self) -> float:
@@ -129,29 +135,54 @@ def monre_run(name: str, url: str, db: Path, concurrency: int, workdir: Path, ta
     return Run(name, wall, cpu, rss, requests or 0, (new or 0) + (updated or 0), status)
 
 
-def bench(articles: int, concurrency: int, workdir: Path, seed: int, profile: str | None) -> dict[str, Run]:
+def portal_cpu(portal) -> float:
+    times = psutil.Process(portal.pid).cpu_times()
+    return times.user + times.system
+
+
+def median_run(runs: list[Run]) -> Run:
+    """The run of median wall time (its own CPU and RSS: one real run, not a mix)."""
+    return sorted(runs, key=lambda r: r.wall)[len(runs) // 2]
+
+
+def bench(articles: int, concurrency: int, workdir: Path, seed: int, profile: str | None,
+          repeat: int = 1) -> dict[str, Run]:
     tag = str(articles)
     portal, url = start_portal(articles, seed, workdir / f"portal-{tag}.log")
+    all_runs: dict[str, list[Run]] = {"bare": [], "monre": []}
     try:
-        db = workdir / f"monre-{tag}.db"
-        for suffix in ("", "-wal", "-shm", ".lock"):
-            Path(f"{db}{suffix}").unlink(missing_ok=True)
-        runs = {"bare": bare_run(url, concurrency, workdir, tag)}
-        runs["monre"] = monre_run("monre", url, db, concurrency, workdir, tag, profile)
+        for i in range(repeat):  # alternate the two, so that a noisy minute hits both
+            db = workdir / f"monre-{tag}.db"
+            for suffix in ("", "-wal", "-shm", ".lock"):
+                Path(f"{db}{suffix}").unlink(missing_ok=True)
+            before = portal_cpu(portal)
+            all_runs["bare"].append(bare_run(url, concurrency, workdir, f"{tag}-{i}"))
+            middle = portal_cpu(portal)
+            all_runs["bare"][-1].portal_cpu = middle - before
+            all_runs["monre"].append(monre_run("monre", url, db, concurrency, workdir, f"{tag}-{i}",
+                                               profile if i == 0 else None))
+            all_runs["monre"][-1].portal_cpu = portal_cpu(portal) - middle
+        runs = {name: median_run(found) for name, found in all_runs.items()}
+        before = portal_cpu(portal)
         runs["incremental"] = monre_run("incremental", url, db, concurrency, workdir, tag)
+        runs["incremental"].portal_cpu = portal_cpu(portal) - before
     finally:
         portal.terminate()
         portal.wait()
+    if repeat > 1:
+        for name, found in all_runs.items():
+            print(f"{name} wall s of the {repeat} runs: {', '.join(f'{r.wall:.1f}' for r in found)}")
     return runs
 
 
 def report(articles: int, concurrency: int, runs: dict[str, Run]) -> None:
     bare, monre, inc = runs["bare"], runs["monre"], runs["incremental"]
     print(f"\nN = {articles} articles, concurrency {concurrency}, delays off")
-    print(f"{'crawl':<12} {'requests':>8} {'items':>6} {'wall s':>8} {'pages/s':>8} {'CPU s':>7} {'peak RSS MB':>11} {'exit':>4}")
+    print(f"{'crawl':<12} {'requests':>8} {'items':>6} {'wall s':>8} {'pages/s':>8} {'CPU s':>7} {'peak RSS MB':>11} "
+          f"{'exit':>4} {'portal CPU s':>12}")
     for run in (bare, monre, inc):
         print(f"{run.name:<12} {run.requests:>8} {run.items:>6} {run.wall:>8.1f} {run.pages_per_s:>8.1f} "
-              f"{run.cpu:>7.1f} {run.rss_mb:>11.1f} {run.status:>4}")
+              f"{run.cpu:>7.1f} {run.rss_mb:>11.1f} {run.status:>4} {run.portal_cpu:>12.1f}")
     print(f"{'monre/bare':<12} {monre.requests / max(bare.requests, 1):>8.2f} {'':>6} {monre.wall / bare.wall:>8.2f} "
           f"{monre.pages_per_s / max(bare.pages_per_s, 1e-9):>8.2f} {monre.cpu / bare.cpu:>7.2f} "
           f"{monre.rss_mb / bare.rss_mb:>11.2f}")
@@ -165,6 +196,8 @@ def main(argv=None) -> int:
     parser.add_argument("--also", type=int, action="append", default=[], metavar="N",
                         help="also benchmark N articles (repeatable); prints the RSS growth")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--repeat", type=int, default=1,
+                        help="run bare and monre this many times, alternately; report the run of median wall time")
     parser.add_argument("--workdir", help="where logs and databases go (default: a new temporary folder)")
     parser.add_argument("--profile", metavar="FILE", help="run the first monre crawl under cProfile into FILE")
     args = parser.parse_args(argv)
@@ -173,7 +206,7 @@ def main(argv=None) -> int:
     print(f"logs and databases in {workdir}")
     results = {}
     for i, n in enumerate([args.articles, *args.also]):
-        results[n] = bench(n, args.concurrency, workdir, args.seed, args.profile if i == 0 else None)
+        results[n] = bench(n, args.concurrency, workdir, args.seed, args.profile if i == 0 else None, args.repeat)
         report(n, args.concurrency, results[n])
     if args.also:
         small = results[args.articles]

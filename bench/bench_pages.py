@@ -109,16 +109,22 @@ def main(argv=None):
     timed("dates+content_hash pipelines", lambda i: hashes.process_item(dates.process_item(i)), items, a.repeat,
           results)
 
-    def store_all(_):
-        with tempfile.TemporaryDirectory() as tmp:
-            store = Store.open(str(Path(tmp) / "b.db"))
-            for item in items:
-                store.add_article(dataclasses.asdict(item))
-            store.flush()
-            store.close()
+    def store_all(_):  # a fresh archive each pass; opening it is not timed
+        nonlocal store
+        for item in items:
+            store.add_article(dataclasses.asdict(item))
+        store.flush()
 
-    timed("SQLite store (per article)", lambda _: store_all(_), [None], a.repeat, results)
-    results[-1] = (results[-1][0], results[-1][1] / len(items))
+    tmp = tempfile.TemporaryDirectory()
+    best = None
+    for i in range(a.repeat):
+        store = Store.open(str(Path(tmp.name) / f"b{i}.db"))
+        start = time.process_time()
+        store_all(None)
+        elapsed = time.process_time() - start
+        best = elapsed if best is None else min(best, elapsed)
+        store.close()
+    results.append(("SQLite store (per article)", best / len(items) * 1e6))
     print(f"{len(articles)} article pages, {len(listings)} listing pages; CPU µs per page (best of {a.repeat})")
     for label, us in results:
         print(f"  {label:<32} {us:>8.0f}")
