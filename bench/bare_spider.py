@@ -5,15 +5,11 @@ Home page → every category in the menu → every page of each category (the AS
 article (its URL and the length of its text). No extraction, no dates, no deduplication beyond Scrapy's
 own, no database. Run from a folder outside the project, so that no project setting applies:
 
-    scrapy runspider bench/bare_spider.py -a base_url=http://127.0.0.1:8765 [-a stats_file=out.json] [-a tune_gc=1]
-
-``tune_gc=1`` tunes Python's garbage collector as ``scrapy crawl monre`` does (``_tune_gc`` in
-``monre_crawler/spiders/monre.py``): the baseline for a like-for-like comparison.
+    scrapy runspider bench/bare_spider.py -a base_url=http://127.0.0.1:8765 [-a stats_file=out.json]
 """
 
 from __future__ import annotations
 
-import gc
 import json
 import re
 from urllib.parse import urlsplit
@@ -27,17 +23,12 @@ POSTBACK = re.compile(r"""__doPostBack\(\s*['"]([^'"]*)['"]\s*,\s*['"]([^'"]*)['
 class BareSpider(scrapy.Spider):
     name = "bare"
 
-    def __init__(self, base_url: str, stats_file: str | None = None, tune_gc: str = "0", *args, **kwargs):
+    def __init__(self, base_url: str, stats_file: str | None = None, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.base_url = base_url.rstrip("/")
         self.stats_file = stats_file
-        self.tune_gc = tune_gc == "1"
 
     async def start(self):
-        if self.tune_gc:  # the same as monre_crawler.spiders.monre._tune_gc
-            gc.collect()
-            gc.freeze()
-            gc.set_threshold(10_000, 10, 10)
         yield scrapy.Request(self.base_url + "/", callback=self.parse_home)
 
     def parse_home(self, response):

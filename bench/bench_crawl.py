@@ -1,7 +1,6 @@
 """Benchmark the full ``scrapy crawl monre`` against a bare Scrapy spider, side by side in one run.
 
-    python bench/bench_crawl.py [--articles 2000] [--concurrency 8] [--also 20000] [--repeat 1] [--bare-gc]
-                                [--profile out.prof]
+    python bench/bench_crawl.py [--articles 2000] [--concurrency 8] [--also 20000] [--repeat 1] [--profile out.prof]
 
 For each N (``--articles``, then every ``--also``) it generates the stand-in portal of N articles
 (``python -m monre_crawler.standin``, in its own process, so that its CPU is not counted as a crawler's
@@ -18,8 +17,7 @@ It prints wall seconds, pages/s, CPU seconds and peak RSS of each crawl, the rat
 incremental run, and with ``--also`` the RSS growth between the sizes. It also prints the CPU the portal
 spent serving each crawl: when the portal's CPU is close to the crawl's wall time, the portal sets the pace.
 ``--repeat R`` alternates bare and monre R times and reports, for each, the run of median wall time (on a
-shared machine, single runs are noisy). ``--bare-gc`` adds a ``bare+gc`` row: the bare spider with Python's
-garbage collector tuned as the monre spider tunes it, the like-for-like baseline. Logs go to ``--workdir``.
+shared machine, single runs are noisy). Logs go to ``--workdir``.
 ``--profile FILE`` runs the monre crawl (of the first N) under cProfile, writing FILE (slower: its
 timings are then not comparable).
 """
@@ -107,16 +105,15 @@ def start_portal(articles: int, seed: int, log: Path):
     return proc, url
 
 
-def bare_run(url: str, concurrency: int, workdir: Path, tag: str, tune_gc: bool = False) -> Run:
-    name = "bare+gc" if tune_gc else "bare"
-    stats_file = workdir / f"{name}-{tag}.json"
+def bare_run(url: str, concurrency: int, workdir: Path, tag: str) -> Run:
+    stats_file = workdir / f"bare-{tag}.json"
     env = {k: v for k, v in os.environ.items() if not k.startswith("SCRAPY_")}
     command = [PY, "-m", "scrapy", "runspider", str(ROOT / "bench" / "bare_spider.py"), "-a", f"base_url={url}",
-               "-a", f"stats_file={stats_file}", "-a", f"tune_gc={int(tune_gc)}", *common_settings(concurrency)]
+               "-a", f"stats_file={stats_file}", *common_settings(concurrency)]
     # cwd outside the project: no scrapy.cfg above it, so no project settings or pipelines apply.
-    wall, cpu, rss, status = measure(name, command, workdir, env, workdir / f"{name}-{tag}.log")
+    wall, cpu, rss, status = measure("bare", command, workdir, env, workdir / f"bare-{tag}.log")
     stats = json.loads(stats_file.read_text()) if stats_file.exists() else {}
-    return Run(name, wall, cpu, rss, stats.get("downloader/request_count", 0),
+    return Run("bare", wall, cpu, rss, stats.get("downloader/request_count", 0),
                stats.get("item_scraped_count", 0), status)
 
 
@@ -149,12 +146,10 @@ def median_run(runs: list[Run]) -> Run:
 
 
 def bench(articles: int, concurrency: int, workdir: Path, seed: int, profile: str | None,
-          repeat: int = 1, bare_gc: bool = False) -> dict[str, Run]:
+          repeat: int = 1) -> dict[str, Run]:
     tag = str(articles)
     portal, url = start_portal(articles, seed, workdir / f"portal-{tag}.log")
     all_runs: dict[str, list[Run]] = {"bare": [], "monre": []}
-    if bare_gc:
-        all_runs["bare+gc"] = []
     try:
         for i in range(repeat):  # alternate the two, so that a noisy minute hits both
             db = workdir / f"monre-{tag}.db"
@@ -167,10 +162,6 @@ def bench(articles: int, concurrency: int, workdir: Path, seed: int, profile: st
             all_runs["monre"].append(monre_run("monre", url, db, concurrency, workdir, f"{tag}-{i}",
                                                profile if i == 0 else None))
             all_runs["monre"][-1].portal_cpu = portal_cpu(portal) - middle
-            if bare_gc:
-                before = portal_cpu(portal)
-                all_runs["bare+gc"].append(bare_run(url, concurrency, workdir, f"{tag}-{i}", tune_gc=True))
-                all_runs["bare+gc"][-1].portal_cpu = portal_cpu(portal) - before
         runs = {name: median_run(found) for name, found in all_runs.items()}
         before = portal_cpu(portal)
         runs["incremental"] = monre_run("incremental", url, db, concurrency, workdir, tag)
@@ -189,17 +180,12 @@ def report(articles: int, concurrency: int, runs: dict[str, Run]) -> None:
     print(f"\nN = {articles} articles, concurrency {concurrency}, delays off")
     print(f"{'crawl':<12} {'requests':>8} {'items':>6} {'wall s':>8} {'pages/s':>8} {'CPU s':>7} {'peak RSS MB':>11} "
           f"{'exit':>4} {'portal CPU s':>12}")
-    for run in (bare, *([runs["bare+gc"]] if "bare+gc" in runs else []), monre, inc):
+    for run in (bare, monre, inc):
         print(f"{run.name:<12} {run.requests:>8} {run.items:>6} {run.wall:>8.1f} {run.pages_per_s:>8.1f} "
               f"{run.cpu:>7.1f} {run.rss_mb:>11.1f} {run.status:>4} {run.portal_cpu:>12.1f}")
     print(f"{'monre/bare':<12} {monre.requests / max(bare.requests, 1):>8.2f} {'':>6} {monre.wall / bare.wall:>8.2f} "
           f"{monre.pages_per_s / max(bare.pages_per_s, 1e-9):>8.2f} {monre.cpu / bare.cpu:>7.2f} "
           f"{monre.rss_mb / bare.rss_mb:>11.2f}")
-    if "bare+gc" in runs:
-        tuned = runs["bare+gc"]
-        print(f"{'monre/bare+gc':<12} {monre.requests / max(tuned.requests, 1):>8.2f} {'':>6} "
-              f"{monre.wall / tuned.wall:>8.2f} {monre.pages_per_s / max(tuned.pages_per_s, 1e-9):>8.2f} "
-              f"{monre.cpu / tuned.cpu:>7.2f} {monre.rss_mb / tuned.rss_mb:>11.2f}")
     print(f"incremental: {inc.requests} requests in {inc.wall:.1f} s ({inc.items} articles written)")
 
 
@@ -213,8 +199,6 @@ def main(argv=None) -> int:
     parser.add_argument("--repeat", type=int, default=1,
                         help="run bare and monre this many times, alternately; report the run of median wall time")
     parser.add_argument("--workdir", help="where logs and databases go (default: a new temporary folder)")
-    parser.add_argument("--bare-gc", action="store_true",
-                        help="also run the bare spider with the GC tuned as monre tunes it (row bare+gc)")
     parser.add_argument("--profile", metavar="FILE", help="run the first monre crawl under cProfile into FILE")
     args = parser.parse_args(argv)
     workdir = Path(args.workdir or tempfile.mkdtemp(prefix="monre-bench-"))
@@ -222,8 +206,7 @@ def main(argv=None) -> int:
     print(f"logs and databases in {workdir}")
     results = {}
     for i, n in enumerate([args.articles, *args.also]):
-        results[n] = bench(n, args.concurrency, workdir, args.seed, args.profile if i == 0 else None, args.repeat,
-                           args.bare_gc)
+        results[n] = bench(n, args.concurrency, workdir, args.seed, args.profile if i == 0 else None, args.repeat)
         report(n, args.concurrency, results[n])
     if args.also:
         small = results[args.articles]
