@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import hashlib
 from urllib.parse import urlsplit
 
@@ -83,7 +82,6 @@ class MonreSpider(scrapy.Spider):
         return spider
 
     async def start(self):
-        _tune_gc()
         yield scrapy.Request(self.base_url + site.HOME_PATH, callback=self.parse_home, errback=self.on_error,
                              dont_filter=True)
 
@@ -248,20 +246,6 @@ class MonreSpider(scrapy.Spider):
         for name in self.pending.pop(aid, [category]) if aid else [category]:
             if name:
                 self.categories_failed.add(name)
-
-
-def _tune_gc():
-    """Make Python's cyclic garbage collector cheaper for a long crawl (bench/RESULTS.md).
-
-    Each page allocates thousands of short-lived objects (lxml proxies, selectors, requests, items), and
-    with the default threshold (700 allocations) collections took ~12% of the crawl's CPU. The objects
-    alive at the start (modules, settings, Scrapy's components) are frozen out of all collections, and
-    young objects are collected every 10,000 allocations: GC time 1.57 -> 0.34 s for 1,000 articles,
-    peak RSS +9 MB, independent of the crawl's size.
-    """
-    gc.collect()
-    gc.freeze()
-    gc.set_threshold(10_000, 10, 10)
 
 
 def _as_utf8(response):
