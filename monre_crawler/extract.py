@@ -30,7 +30,6 @@ BLOCK_TAGS = frozenset(
 DROP_TAGS = frozenset({"script", "style", "noscript", "iframe", "object", "embed", "form", "input", "textarea",
                        "button", "select"})
 KEEP_ATTRIBUTES = frozenset({"href", "src", "alt", "title", "colspan", "rowspan"})
-_WS = re.compile(r"\s+")
 _TRUNCATED = ("…", "...")
 
 
@@ -265,7 +264,7 @@ def _clean_html(element, base: str) -> str:
     inner = (body.text or "") + "".join(
         etree.tostring(child, encoding="unicode", method="html", with_tail=True) for child in body
     )
-    return clean(_WS.sub(" ", inner.replace("&nbsp;", " ")))
+    return clean(inner.replace("&nbsp;", " "))  # clean() collapses whitespace: no pass of its own needed
 
 
 def _image_urls(element, base: str) -> list[str]:

@@ -10,11 +10,15 @@ import hashlib
 import re
 import unicodedata
 
-# \s in a str pattern already covers U+00A0 (&nbsp;) and the other Unicode spaces.
-_WHITESPACE = re.compile(r"\s+")
+# \s in a str pattern already covers U+00A0 (&nbsp;) and the other Unicode spaces. Only runs of two or more
+# and single characters other than " " need replacing: the same result as \s+ -> " ", with far fewer
+# replacements (most of a page's whitespace is single spaces).
+_WHITESPACE = re.compile(r"\s{2,}|[^\S ]")
 # Characters that carry nothing a reader sees: zero-width spaces/joiners, BOMs, soft hyphens. (The
 # replacement character U+FFFD, where a page had bytes that were not UTF-8, is kept, as a browser shows it.)
-_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+# A character class, not str.translate with a dict: translate looks up every character of the text in a
+# Python dict, 4-5x slower than the regex on a page-sized string.
+_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 
 
 def nfc(text: str) -> str:
@@ -25,7 +29,10 @@ def clean(text: str | None) -> str:
     """NFC, invisible characters dropped, runs of whitespace (``&nbsp;`` included) collapsed."""
     if not text:
         return ""
-    return _WHITESPACE.sub(" ", nfc(text).translate(_INVISIBLE)).strip()
+    text = nfc(text)
+    if _INVISIBLE.search(text):
+        text = _INVISIBLE.sub("", text)
+    return _WHITESPACE.sub(" ", text).strip()
 
 
 def short_hash(*parts: str, length: int = 16) -> str:

@@ -29,7 +29,9 @@ class SQLitePipeline:
     def process_item(self, item):
         try:
             if isinstance(item, ArticleItem):
-                row = dataclasses.asdict(item)
+                # A shallow dict: dataclasses.asdict deep-copies every list and dict of the item (images,
+                # attachments, categories, found), which the store only reads. Measurably slower per item.
+                row = {f.name: getattr(item, f.name) for f in dataclasses.fields(item)}
                 self.store.add_article(row)
             elif isinstance(item, ListingSighting):
                 self.store.add_sighting(item.category, item.article_ids)

@@ -58,6 +58,7 @@ class MonreSpider(scrapy.Spider):
         self.categories_started: set[str] = set()
         self.categories_done: set[str] = set()  # paged to the end (or to a page of stored articles)
         self.categories_failed: set[str] = set()  # an article fetch failed: not done, whatever its paging
+        self.categories_complete_before: set[str] = set()  # crawled to their end by an earlier, completed run
         self.portal_reached = False
 
     @staticmethod
@@ -125,6 +126,9 @@ class MonreSpider(scrapy.Spider):
             return
         if category not in self.categories_started:
             self.categories_started.add(category)
+            # Read the state before marking the category unfinished for this run (a killed run leaves it so).
+            if self.store.category_complete(category):
+                self.categories_complete_before.add(category)
             self.store.set_category_state([category], complete=False)
         entries = []
         for entry in extract.listing_entries(response):
@@ -156,7 +160,7 @@ class MonreSpider(scrapy.Spider):
                                  priority=ARTICLE_PRIORITY,
                                  cb_kwargs={"aid": aid, "category": category, "listing": entry})
 
-        if not self.full and len(known) == len(entries) and self.store.category_complete(category):
+        if not self.full and len(known) == len(entries) and category in self.categories_complete_before:
             self.logger.debug("%s: every article on page %d is stored: done (incremental run)", category, page)
             self.categories_done.add(category)
             return
