@@ -97,6 +97,11 @@ def test_no_page_chrome_in_any_stored_field(stored, trap):
     assert leaks == []
 
 
+def test_invalid_utf8_is_logged_and_left_out(faulty, stored):
+    assert "byte sequence(s) that are not UTF-8: left out of the text" in faulty[2].stderr
+    assert not any("\ufffd" in row["body_text"] for row in stored.values())
+
+
 def test_text_is_stored_nfc(stored):
     import unicodedata
 

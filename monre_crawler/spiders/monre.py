@@ -191,6 +191,10 @@ class MonreSpider(scrapy.Spider):
         if extract.is_error_page(response):
             yield from self._retry_error_page(response, category, aid)
             return
+        if "\ufffd" in response.text:
+            self.crawler.stats.inc_value("monre/pages_with_invalid_utf8")
+            self.logger.warning("%s has %d byte sequence(s) that are not UTF-8: left out of the text",
+                                response.url, response.text.count("\ufffd"))
         fields = extract.extract_article(response, listing_title=listing.title, listing_date=listing.date_text)
         categories = self.pending.pop(aid, [category])
         url = canonical_url(response.request.url, self.base_url)

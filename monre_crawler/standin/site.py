@@ -861,11 +861,12 @@ class Site:
             out.append(plan.dead_link[1])
         return out
 
-    def expected_articles(self, faults=None, *, invalid_utf8: str = "replace",
+    def expected_articles(self, faults=None, *, invalid_utf8: str = "drop",
                           dedupe_reposts: bool = False) -> dict[str, Expected]:
         """``{canonical path: Expected}`` for :meth:`live_articles`, with values adjusted for the
         faults: ``no_date`` -> ``published=None``; ``invalid_utf8`` -> body text per
-        ``invalid_utf8`` ("replace": two U+FFFD; "drop": without them)."""
+        ``invalid_utf8`` ("drop", the crawler's contract: the text without the bad bytes;
+        "replace": two U+FFFD where they were)."""
         plan = self.fault_plan(faults)
         out = {}
         for a in self.live_articles(faults, dedupe_reposts=dedupe_reposts):
