@@ -7,7 +7,6 @@ be used. Each test is bounded: small sites (``per_page=4``) and a timeout on eve
 
 from __future__ import annotations
 
-import json
 import re
 import resource
 import signal

@@ -25,7 +25,6 @@ import random
 import re
 import threading
 import unicodedata
-import zlib
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any, Iterable, Mapping, NamedTuple
