@@ -102,6 +102,10 @@ def test_invalid_utf8_is_logged_and_left_out(faulty, stored):
     assert not any("\ufffd" in row["body_text"] for row in stored.values())
 
 
+def test_articles_are_stored_under_their_listed_canonical_url(stored):
+    assert all("?" not in row["url"] for row in stored.values())  # not even the redirect's ?redirected=1
+
+
 def test_text_is_stored_nfc(stored):
     import unicodedata
 

@@ -158,7 +158,7 @@ class MonreSpider(scrapy.Spider):
             self.pending[aid] = [category]
             yield scrapy.Request(url, callback=self.parse_article, errback=self.on_error,
                                  priority=ARTICLE_PRIORITY,
-                                 cb_kwargs={"aid": aid, "category": category, "listing": entry})
+                                 cb_kwargs={"aid": aid, "url": url, "category": category, "listing": entry})
 
         if not self.full and len(known) == len(entries) and category in self.categories_complete_before:
             self.logger.debug("%s: every article on page %d is stored: done (incremental run)", category, page)
@@ -186,7 +186,7 @@ class MonreSpider(scrapy.Spider):
             yield scrapy.Request(following.url, callback=self.parse_listing, errback=self.on_error, cb_kwargs=kwargs)
 
     # --- articles ----------------------------------------------------------------------------------------------------
-    def parse_article(self, response, aid: str, category: str, listing: extract.ListingEntry):
+    def parse_article(self, response, aid: str, url: str, category: str, listing: extract.ListingEntry):
         response = _as_utf8(response)
         if extract.is_error_page(response):
             yield from self._retry_error_page(response, category, aid)
@@ -197,7 +197,6 @@ class MonreSpider(scrapy.Spider):
                                 response.url, response.text.count("\ufffd"))
         fields = extract.extract_article(response, listing_title=listing.title, listing_date=listing.date_text)
         categories = self.pending.pop(aid, [category])
-        url = canonical_url(response.request.url, self.base_url)
         yield ArticleItem(
             id=aid,
             url=url,
