@@ -30,7 +30,6 @@ BLOCK_TAGS = frozenset(
 DROP_TAGS = frozenset({"script", "style", "noscript", "iframe", "object", "embed", "form", "input", "textarea",
                        "button", "select"})
 KEEP_ATTRIBUTES = frozenset({"href", "src", "alt", "title", "colspan", "rowspan"})
-_TRUNCATED = ("…", "...")
 
 
 # --- Listings ------------------------------------------------------------------------------------------------

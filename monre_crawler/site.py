@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl, quote, urlsplit
 
 DEFAULT_BASE_URL = "https://monre.gov.vn"
 
@@ -32,7 +32,6 @@ CATEGORY_PARAM = "cm"
 LISTING_ENTRY = "div.row.item"
 LISTING_LINK = ".item-title a"
 LISTING_DATE = ".item-infor span:nth-of-type(2)"
-LISTING_SUMMARY = ".item-summary"
 LISTING_PAGE_PARAM = "Page"  # plain-link pager: ChuyenMuc.aspx?cm=…&Page=N
 
 # --- Pager: ASP.NET postback links or plain links ------------------------------------------------------
@@ -148,8 +147,6 @@ def category_name(url: str) -> str | None:
 
 
 def listing_url(base_url: str, name: str) -> str:
-    from urllib.parse import quote
-
     return f"{base_url}/Pages/ChuyenMuc.aspx?{CATEGORY_PARAM}={quote(name, safe='')}"
 
 
