@@ -136,6 +136,8 @@ def monre_run(name: str, url: str, db: Path, concurrency: int, workdir: Path, ta
 
 
 def portal_cpu(portal) -> float:
+    if portal is None:  # somebody else's portal (--base-url): its CPU is not ours to read
+        return 0.0
     times = psutil.Process(portal.pid).cpu_times()
     return times.user + times.system
 
@@ -146,9 +148,10 @@ def median_run(runs: list[Run]) -> Run:
 
 
 def bench(articles: int, concurrency: int, workdir: Path, seed: int, profile: str | None,
-          repeat: int = 1) -> dict[str, Run]:
-    tag = str(articles)
-    portal, url = start_portal(articles, seed, workdir / f"portal-{tag}.log")
+          repeat: int = 1, base_url: str | None = None) -> dict[str, Run]:
+    tag = str(articles) if base_url is None else "url"
+    portal, url = (None, base_url.rstrip("/")) if base_url else start_portal(articles, seed,
+                                                                           workdir / f"portal-{tag}.log")
     all_runs: dict[str, list[Run]] = {"bare": [], "monre": []}
     try:
         for i in range(repeat):  # alternate the two, so that a noisy minute hits both
@@ -167,8 +170,9 @@ def bench(articles: int, concurrency: int, workdir: Path, seed: int, profile: st
         runs["incremental"] = monre_run("incremental", url, db, concurrency, workdir, tag)
         runs["incremental"].portal_cpu = portal_cpu(portal) - before
     finally:
-        portal.terminate()
-        portal.wait()
+        if portal is not None:
+            portal.terminate()
+            portal.wait()
     if repeat > 1:
         for name, found in all_runs.items():
             print(f"{name} wall s of the {repeat} runs: {', '.join(f'{r.wall:.1f}' for r in found)}")
@@ -200,13 +204,19 @@ def main(argv=None) -> int:
                         help="run bare and monre this many times, alternately; report the run of median wall time")
     parser.add_argument("--workdir", help="where logs and databases go (default: a new temporary folder)")
     parser.add_argument("--profile", metavar="FILE", help="run the first monre crawl under cProfile into FILE")
+    parser.add_argument("--base-url", metavar="URL",
+                        help="crawl this already running portal (another stand-in) instead of generating one; "
+                             "--articles then only labels the output, and --also is not allowed")
     args = parser.parse_args(argv)
+    if args.base_url and args.also:
+        parser.error("--also generates portals of other sizes: run once per portal with --base-url instead")
     workdir = Path(args.workdir or tempfile.mkdtemp(prefix="monre-bench-"))
     workdir.mkdir(parents=True, exist_ok=True)
     print(f"logs and databases in {workdir}")
     results = {}
     for i, n in enumerate([args.articles, *args.also]):
-        results[n] = bench(n, args.concurrency, workdir, args.seed, args.profile if i == 0 else None, args.repeat)
+        results[n] = bench(n, args.concurrency, workdir, args.seed, args.profile if i == 0 else None, args.repeat,
+                           args.base_url)
         report(n, args.concurrency, results[n])
     if args.also:
         small = results[args.articles]
