@@ -373,18 +373,22 @@ def _densest_block(root):
 
 
 def _date_near_title(root, title: str, body) -> str:
-    """A date printed next to the title: the title's container and what follows it, up to the body."""
-    if not title:
-        return ""
+    """A date printed next to the title (its container and the container's container), else next to the
+    body (a "Ngày đăng" line just before or after it); never inside the body, never in the page chrome
+    (``root`` has none left)."""
     heading = None
-    for node in root.iter("h1", "h2", "h3", "h4", "h5", "div", "span", "p"):
-        if clean(node.text_content()) == title:
-            heading = node
-            break
-    if heading is None:
-        return ""
-    parent = heading.getparent()
-    scopes = [s for s in (parent, parent.getparent() if parent is not None else None) if s is not None]
+    if title:
+        for node in root.iter("h1", "h2", "h3", "h4", "h5", "div", "span", "p"):
+            if clean(node.text_content()) == title:
+                heading = node
+                break
+    scopes = []
+    if heading is not None and heading.getparent() is not None:
+        scopes.append(heading.getparent())
+        if heading.getparent().getparent() is not None:
+            scopes.append(heading.getparent().getparent())
+    if body is not None and body.getparent() is not None:
+        scopes.append(body.getparent())
     for scope in scopes:  # a machine-readable <time datetime> first: it carries the time of day
         for node in scope.iter("time"):
             if node.get("datetime") and not _inside(node, body) and parse_date(node.get("datetime")) is not None:
@@ -396,7 +400,7 @@ def _date_near_title(root, title: str, body) -> str:
             if _inside(node, body):
                 continue
             text = clean(node.text_content())
-            if 6 <= len(text) <= 80 and title not in text and parse_date(text) is not None:
+            if 6 <= len(text) <= 80 and (not title or title not in text) and parse_date(text) is not None:
                 return text
     return ""
 

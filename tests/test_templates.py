@@ -57,6 +57,11 @@ REDESIGNS = {
         f'<div class="content">{paragraphs()}<div class="lienquan"><div class="tit">Tin liên quan</div>'
         '<ul><li>Tin khác (12/07/2024)</li></ul></div></div><div class="nguon">Theo Monre</div></div>',
         "2015-09-15T08:30:00+07:00"),
+    "date-after-the-body": (
+        f'<div class="entry"><div class="entry-head"><h2>{TITLE}</h2></div>'
+        f'<div class="entry-text">{paragraphs()}</div><div class="entry-foot">Ngày đăng: 15/09/2015 - 08:30</div>'
+        '</div>',
+        "2015-09-15T08:30:00+07:00"),
     "no-date-at-all": (
         f'<div class="bai-viet"><h3 class="tieu-de">{TITLE}</h3><div class="than-bai">{paragraphs()}</div></div>',
         None),
