@@ -181,7 +181,7 @@ def extract_article(response, listing_title: str = "", listing_date: str = "") -
     if body is not None:
         blocks = _blocks(body)
         if article.found["body"] == "fallback":
-            blocks = [b for b in blocks if b != article.title and b != article.date_text]
+            blocks = [b for b in blocks if b not in (article.title, article.date_text, article.summary)]
         if blocks and (match := site.SOURCE_LINE.match(blocks[-1])):
             article.source = match["source"]
             blocks.pop()
@@ -374,7 +374,7 @@ def _densest_block(root):
 
 def _date_near_title(root, title: str, body) -> str:
     """A date printed next to the title (its container and the container's container), else next to the
-    body (a "Ngày đăng" line just before or after it); never inside the body, never in the page chrome
+    body (a "Ngày đăng" line just before or after it); never in the body's text, never in the page chrome
     (``root`` has none left)."""
     heading = None
     if title:
@@ -389,15 +389,26 @@ def _date_near_title(root, title: str, body) -> str:
             scopes.append(heading.getparent().getparent())
     if body is not None and body.getparent() is not None:
         scopes.append(body.getparent())
+    # The body's head (what comes before its first real paragraph) may hold the date line when a generic
+    # fallback chose a body container that also holds the title.
+    head = []
+    for child in body if body is not None else ():
+        if isinstance(child.tag, str) and len(clean(child.text_content())) > 80:
+            break
+        head.append(child)
+
+    def outside_text(node):
+        return not _inside(node, body) or any(_inside(node, h) for h in head)
+
     for scope in scopes:  # a machine-readable <time datetime> first: it carries the time of day
         for node in scope.iter("time"):
-            if node.get("datetime") and not _inside(node, body) and parse_date(node.get("datetime")) is not None:
+            if node.get("datetime") and outside_text(node) and parse_date(node.get("datetime")) is not None:
                 return clean(node.get("datetime"))
     for scope in scopes:
         for node in scope.iter():
             if node is heading or not isinstance(node.tag, str) or node.tag.lower() in DROP_TAGS:
                 continue
-            if _inside(node, body):
+            if not outside_text(node):
                 continue
             text = clean(node.text_content())
             if 6 <= len(text) <= 80 and (not title or title not in text) and parse_date(text) is not None:

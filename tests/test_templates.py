@@ -62,6 +62,11 @@ REDESIGNS = {
         f'<div class="entry-text">{paragraphs()}</div><div class="entry-foot">Ngày đăng: 15/09/2015 - 08:30</div>'
         '</div>',
         "2015-09-15T08:30:00+07:00"),
+    "everything-in-one-container": (
+        f'<div class="detail"><h1>{TITLE}</h1><p class="date">15/09/2015</p>'
+        '<p class="sapo">Đảng ủy Bộ TN&amp;MT triển khai năm dân vận.</p>'
+        f'{paragraphs()}<p>Theo Monre</p></div>',
+        "2015-09-15"),
     "no-date-at-all": (
         f'<div class="bai-viet"><h3 class="tieu-de">{TITLE}</h3><div class="than-bai">{paragraphs()}</div></div>',
         None),
@@ -90,6 +95,11 @@ def test_unknown_template_date_is_found_near_the_title(redesigned):
 
 def test_unknown_template_never_takes_the_headers_date(redesigned):
     assert "13/07/2024" not in redesigned[0].date_text and "12/07/2024" not in redesigned[0].date_text
+
+
+def test_unknown_template_lead_is_not_in_the_body(redesigned):
+    article = redesigned[0]
+    assert article.summary == ("Đảng ủy Bộ TN&MT triển khai năm dân vận." if "sapo" in redesigned[2] else "")
 
 
 def test_unknown_template_source(redesigned):
