@@ -147,7 +147,8 @@ class MonreSpider(scrapy.Spider):
         if known:
             yield ListingSighting(category=category, article_ids=sorted(known))
         for aid, url, entry in entries:
-            if aid in self.pending:
+            if aid in self.pending:  # listed again (another category, another spelling of its URL)
+                self.crawler.stats.inc_value("monre/duplicates/listed_again")
                 if category not in self.pending[aid]:
                     self.pending[aid].append(category)
                 continue
