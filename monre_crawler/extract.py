@@ -144,31 +144,28 @@ def extract_article(response, listing_title: str = "", listing_date: str = "") -
         article.title = _text(sel.css(template.title))
         article.date_text = _text(sel.css(template.date)) if template.date else ""
         article.summary = _text(sel.css(template.lead)) if template.lead else ""
-        for name, selector in (("title", template.title), ("date", template.date), ("body", template.body)):
-            if selector and not (article.title if name == "title" else
-                                 article.date_text if name == "date" else body is not None):
-                article.missed.append(f"{template.name}:{name} {selector!r}")
-    article.found["title"] = "selector" if article.title else "missing"
-    article.found["date"] = "selector" if article.date_text else "missing"
-    article.found["body"] = "selector" if body is not None else "missing"
+    hits = {"title": bool(article.title), "date": bool(article.date_text), "body": body is not None}
+    article.found = {name: "selector" if hit else "missing" for name, hit in hits.items()}
+    if template is not None:
+        article.missed = [f"{template.name}:{name} {getattr(template, name)!r}"
+                          for name, hit in hits.items() if not hit and getattr(template, name)]
 
     if template is None:  # no known template: name every selector that missed, for the alarm
         article.missed = [f"{t.name}:{name} {selector!r}" for t in site.ARTICLE_TEMPLATES
                           for name, selector in (("title", t.title), ("body", t.body)) if selector]
 
-    cleaned_root = None
+    cleaned_root = None  # the page without its chrome: a copy, made once, only when a fallback needs it
+    if not article.title or body is None or not article.date_text:
+        cleaned_root = _without_chrome(sel.root)
     if not article.title:
-        article.title = _fallback_title(sel, listing_title)
+        article.title = _fallback_title(sel, cleaned_root, listing_title)
         if article.title:
             article.found["title"] = "fallback"
     if body is None:
-        cleaned_root = _without_chrome(sel.root)
         body = _densest_block(cleaned_root)
         if body is not None:
             article.found["body"] = "fallback"
     if not article.date_text:
-        if cleaned_root is None:
-            cleaned_root = _without_chrome(sel.root)
         body_in_copy = body if template is None or body is None else next(
             iter(cleaned_root.cssselect(template.body)), None)  # the same element, in the copy
         near = _date_near_title(cleaned_root, article.title, body_in_copy) or _meta_date(sel)
@@ -176,7 +173,7 @@ def extract_article(response, listing_title: str = "", listing_date: str = "") -
         if article.date_text:
             article.found["date"] = "fallback"
     if not article.summary and template is None:
-        article.summary = _fallback_lead(sel, cleaned_root if cleaned_root is not None else sel.root)
+        article.summary = _fallback_lead(cleaned_root)  # no template: the copy exists (body was a fallback)
 
     if body is not None:
         blocks = _blocks(body)
@@ -294,16 +291,15 @@ def _attachments(element, base: str) -> list[dict]:
 TITLE_HINTS = re.compile(r"(title|tieu-?de|heading|headline)", re.IGNORECASE)
 
 
-def _fallback_title(sel: Selector, listing_title: str) -> str:
+def _fallback_title(sel: Selector, root, listing_title: str) -> str:
     """The page's own title in a template nobody described; "" when the page has none (it is dropped).
 
     Candidates come from the page only: its metadata, the headings and title-classed elements of its
-    main content (chrome removed) and its ``<title>``. The listing's title picks among them when it is
+    main content (``root``: the page without its chrome) and its ``<title>``. The listing's title picks among them when it is
     one of them; otherwise the page's metadata wins, then its first heading, then ``<title>``.
     """
     candidates = [clean(sel.css(q).get()) for q in ('meta[property="og:title"]::attr(content)',
                                                      'meta[name="title"]::attr(content)')]
-    root = _without_chrome(sel.root)
     for node in root.iter("h1", "h2", "h3", "h4", "div", "span", "p", "strong"):
         if node.tag in ("h1", "h2", "h3", "h4") or TITLE_HINTS.search(f"{node.get('class', '')} {node.get('id', '')}"):
             text = clean(node.text_content())
@@ -440,8 +436,8 @@ LEAD_HINTS = re.compile(r"(^|[\s_-])(lead|sapo|summary|tom-?tat|description|intr
                         re.IGNORECASE)
 
 
-def _fallback_lead(sel: Selector, root) -> str:
-    """A lead in a template nobody described: an element classed like one, else the page's description."""
+def _fallback_lead(root) -> str:
+    """A lead in a template nobody described: an element classed like a lead (sapo, summary, tóm tắt…)."""
     for node in root.iter("p", "div", "h2", "h3", "span", "strong"):
         if LEAD_HINTS.search(f"{node.get('class', '')} {node.get('id', '')}"):
             text = clean(node.text_content())
