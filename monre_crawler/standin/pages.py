@@ -29,6 +29,7 @@ from __future__ import annotations
 import zlib
 from datetime import date, datetime
 from html import escape
+from typing import NamedTuple
 from urllib.parse import quote
 
 from .site import ATTACHMENT_PREFIX, Article, Site, category_path, format_date
@@ -207,7 +208,33 @@ def _date_text(a: Article) -> str:
     return format_date(a.published)
 
 
-def _body_2024(a: Article, bad: int | None) -> list[str]:
+class _BodyMarkup(NamedTuple):
+    """How one template writes the blocks of an article body (``str.format`` patterns, values escaped)."""
+
+    paragraph: str  # {text}
+    image: str  # {src}, {caption}
+    attachment: str  # {prefix}, {href}, {title}
+    source: str  # {text}
+
+
+BODY_2024 = _BodyMarkup(
+    paragraph='<p style="text-align: justify;">&nbsp;&nbsp;&nbsp;&nbsp; {text}</p>\n',
+    image=('<table class="image-caption" align="center"><tbody>\n'
+           '<tr><td><img alt="" src="{src}" width="500" /></td></tr>\n'
+           '<tr><td><em>{caption}</em></td></tr></tbody></table>\n'),
+    attachment='<p style="text-align: justify;">&nbsp;&nbsp;&nbsp;&nbsp; {prefix}<a href="{href}">{title}</a></p>\n',
+    source='<p style="text-align: right;"><strong>{text}</strong></p>\n',
+)
+BODY_UNKNOWN = _BodyMarkup(
+    paragraph="<p>{text}</p>\n",
+    image='<figure><img src="{src}" alt="" /><figcaption>{caption}</figcaption></figure>\n',
+    attachment='<p>{prefix}<a href="{href}">{title}</a></p>\n',
+    source='<p class="post-source">{text}</p>\n',
+)
+
+
+def _body(a: Article, bad: int | None, markup: _BodyMarkup) -> list[str]:
+    """The article's body blocks in ``markup``; paragraph ``bad`` gets invalid UTF-8 bytes after its first word."""
     out = []
     pi = 0
     for b in a.blocks():
@@ -217,36 +244,13 @@ def _body_2024(a: Article, bad: int | None) -> list[str]:
                 head, _, rest = text.partition(" ")
                 text = f"{head} {BAD_BYTES_MARKER} {rest}"
             pi += 1
-            out.append(f'<p style="text-align: justify;">&nbsp;&nbsp;&nbsp;&nbsp; {text}</p>\n')
+            out.append(markup.paragraph.format(text=text))
         elif b[0] == "img":
-            out.append('<table class="image-caption" align="center"><tbody>\n'
-                       f'<tr><td><img alt="" src="{_a(b[1])}" width="500" /></td></tr>\n'
-                       f'<tr><td><em>{_e(b[2])}</em></td></tr></tbody></table>\n')
+            out.append(markup.image.format(src=_a(b[1]), caption=_e(b[2])))
         else:
-            out.append(f'<p style="text-align: justify;">&nbsp;&nbsp;&nbsp;&nbsp; {_e(ATTACHMENT_PREFIX)}'
-                       f'<a href="{_a(b[1])}">{_e(b[2])}</a></p>\n')
+            out.append(markup.attachment.format(prefix=_e(ATTACHMENT_PREFIX), href=_a(b[1]), title=_e(b[2])))
     if a.source_line:
-        out.append(f'<p style="text-align: right;"><strong>{_e(a.source_line)}</strong></p>\n')
-    return out
-
-
-def _body_unknown(a: Article, bad: int | None) -> list[str]:
-    out = []
-    pi = 0
-    for b in a.blocks():
-        if b[0] == "p":
-            text = _e(b[1])
-            if bad is not None and pi == bad:
-                head, _, rest = text.partition(" ")
-                text = f"{head} {BAD_BYTES_MARKER} {rest}"
-            pi += 1
-            out.append(f"<p>{text}</p>\n")
-        elif b[0] == "img":
-            out.append(f'<figure><img src="{_a(b[1])}" alt="" /><figcaption>{_e(b[2])}</figcaption></figure>\n')
-        else:
-            out.append(f'<p>{_e(ATTACHMENT_PREFIX)}<a href="{_a(b[1])}">{_e(b[2])}</a></p>\n')
-    if a.source_line:
-        out.append(f'<p class="post-source">{_e(a.source_line)}</p>\n')
+        out.append(markup.source.format(text=_e(a.source_line)))
     return out
 
 
@@ -288,7 +292,7 @@ def render_article(site: Site, a: Article, *, template: str | None = None, no_da
             if a.summary:
                 main.append(f'<div class="news-sapo">{_e(a.summary)}</div>')
             main.append('\n<div class="news-content"><div class="ms-rtestate-field">\n')
-            main += _body_2024(a, bad)
+            main += _body(a, bad, BODY_2024)
             main.append('</div></div>\n<div class="news-tools"><a href="javascript:window.print()">In bài viết</a></div>\n'
                         f'<div class="related-news"><h3>Tin liên quan</h3><ul>{related}</ul></div></div>\n')
         elif template == "2021":
@@ -300,7 +304,7 @@ def render_article(site: Site, a: Article, *, template: str | None = None, no_da
             if a.summary:
                 main.append(f'<div id="idTomTat">{_e(a.summary)}</div>')
             main.append('\n<div id="ctl00_PlaceHolderMain_ctl04__ControlWrapper_RichHtmlField" class="ms-rtestate-field" style="display:inline">\n')
-            main += _body_2024(a, bad)
+            main += _body(a, bad, BODY_2024)
             main.append(f'</div>\n<div class="tin-khac"><h5>Các tin khác</h5><ul>{related}</ul></div></div></div>\n')
         elif template == "unknown":
             main = ['<article class="post"><header>']
@@ -312,7 +316,7 @@ def render_article(site: Site, a: Article, *, template: str | None = None, no_da
             if a.summary:
                 main.append(f'<p class="post-lead">{_e(a.summary)}</p>\n')
             main.append('<div class="post-body">\n')
-            main += _body_unknown(a, bad)
+            main += _body(a, bad, BODY_UNKNOWN)
             main.append(f'</div>\n<aside class="post-related"><h3>Tin liên quan</h3><ul>{related}</ul></aside></article>\n')
         else:
             raise ValueError(f"unknown template {template!r}")
