@@ -44,6 +44,7 @@ import dateparser  # noqa: E402
 
 from monre_crawler import dates  # noqa: E402
 from monre_crawler.dates import VN_TZ, parse_date, to_iso  # noqa: E402
+from tests.utils import load_date_table  # noqa: E402
 
 SETS = [
     ("examples", ROOT / "tests" / "files" / "vi-date-examples.tsv"),
@@ -53,16 +54,8 @@ SETS = [
 
 
 def load(path: Path):
-    now, rows = None, []
-    for line in path.read_text(encoding="utf-8").split("\n"):
-        if line.startswith("# now\t"):
-            now = datetime.fromisoformat(line.split("\t", 1)[1].strip())
-            continue
-        if not line.strip() or line.startswith("#"):
-            continue
-        text, expected = line.split("\t")
-        rows.append((text.replace("\\n", "\n").replace("\\t", "\t"), expected.strip()))
-    return now, rows
+    now, rows = load_date_table(path)
+    return now, [(text, expected) for _, text, expected in rows]
 
 
 def score_ours(result, expected: str) -> bool:

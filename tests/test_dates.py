@@ -17,29 +17,15 @@ from hypothesis import strategies as st
 from monre_crawler import dates
 from monre_crawler.dates import VN_TZ, parse_date, to_iso
 
+from .utils import load_date_table
+
 FILES = Path(__file__).parent / "files"
 TABLE_FILES = ("vi-date-examples.tsv", "vi-date-cases.tsv")
 
 
 def load_table(path: Path):
-    """Rows (text, now, expected) of a TSV in the examples' format.
-
-    The header line ``# now<TAB>iso`` gives the anchor for relative expressions;
-    other ``#`` lines are comments; ``\\n`` and ``\\t`` in the text are escaped.
-    """
-    now = None
-    rows = []
-    for lineno, line in enumerate(path.read_text(encoding="utf-8").split("\n"), 1):
-        if line.startswith("# now\t"):
-            now = datetime.fromisoformat(line.split("\t", 1)[1].strip())
-            continue
-        if not line.strip() or line.startswith("#"):
-            continue
-        text, expected = line.split("\t")
-        text = text.replace("\\n", "\n").replace("\\t", "\t")
-        rows.append(pytest.param(text, now, expected.strip(), id=f"{path.name}:{lineno}"))
-    assert now is not None, f"{path} has no '# now' header"
-    return rows
+    now, rows = load_date_table(path)
+    return [pytest.param(text, now, expected, id=f"{path.name}:{lineno}") for lineno, text, expected in rows]
 
 
 TABLE = [row for name in TABLE_FILES for row in load_table(FILES / name)]

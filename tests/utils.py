@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 from scrapy.http import HtmlResponse, Request
@@ -13,3 +14,24 @@ def file_response(name: str, url: str, *, encoding: str | None = "utf-8", header
     """A response for a saved page in tests/files, as if fetched from ``url``."""
     return HtmlResponse(url=url, request=Request(url=url), body=(FILES / name).read_bytes(), encoding=encoding,
                         headers=headers)
+
+
+def load_date_table(path: Path) -> tuple[datetime, list[tuple[int, str, str]]]:
+    """``(now, [(line number, text, expected), …])`` of a date table in the examples' TSV format.
+
+    The header line ``# now<TAB>iso`` gives the anchor for relative expressions; other ``#`` lines are
+    comments; ``\\n`` and ``\\t`` in the text are escaped.
+    """
+    now = None
+    rows = []
+    for lineno, line in enumerate(path.read_text(encoding="utf-8").split("\n"), 1):
+        if line.startswith("# now\t"):
+            now = datetime.fromisoformat(line.split("\t", 1)[1].strip())
+            continue
+        if not line.strip() or line.startswith("#"):
+            continue
+        text, expected = line.split("\t")
+        rows.append((lineno, text.replace("\\n", "\n").replace("\\t", "\t"), expected.strip()))
+    if now is None:
+        raise ValueError(f"{path} has no '# now' header")
+    return now, rows
