@@ -173,9 +173,9 @@ _LEADS = (
     "và địa phương.",
     "{org} vừa có văn bản đề nghị các địa phương tập trung {object}, bảo đảm tiến độ và chất lượng theo kế "
     "hoạch đề ra.",
-    "Sáng {d}/{m}, {org} chủ trì buổi làm việc với UBND tỉnh {place} về {object} và các nhiệm vụ trọng tâm thời "
+    "{part} {d}/{m}, {org} chủ trì buổi làm việc với UBND tỉnh {place} về {object} và các nhiệm vụ trọng tâm thời "
     "gian tới.",
-    "Chiều {d}/{m}, {org} đã có chuyến kiểm tra thực tế tại {place}, đánh giá kết quả {object} của địa phương.",
+    "{part} {d}/{m}, {org} đã có chuyến kiểm tra thực tế tại {place}, đánh giá kết quả {object} của địa phương.",
 )
 _SENTENCES = (
     "Theo {org}, thời gian qua {object} đã đạt được nhiều kết quả tích cực, góp phần nâng cao đời sống người "
@@ -396,7 +396,8 @@ class Site:
             cat = next(c for c in CATEGORIES if c.slug == category)
         orgs, objects = _TOPICS[cat.slug]
         ctx = {"org": rng.choice(orgs), "object": rng.choice(objects), "year": stamp.year,
-               "d": stamp.day, "m": stamp.month, "place": rng.choice(_PLACES)}
+               "d": stamp.day, "m": stamp.month, "place": rng.choice(_PLACES),
+               "part": "Sáng" if stamp.hour < 12 else "Chiều" if stamp.hour < 18 else "Tối"}
         for attempt in range(50):
             tail = rng.choice(_TITLE_TAILS) if attempt < 10 else f" tại {rng.choice(_PLACES)} (đợt {attempt})"
             title = _cap(_fill(rng, f"{{org}} {rng.choice(_ACTIONS)} {{object}}{tail}", ctx))
