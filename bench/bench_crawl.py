@@ -3,7 +3,7 @@
     python bench/bench_crawl.py [--articles 2000] [--concurrency 8] [--also 20000] [--repeat 1] [--profile out.prof]
 
 For each N (``--articles``, then every ``--also``) it generates the stand-in portal of N articles
-(``python -m monre_crawler.standin``, in its own process, so that its CPU is not counted as a crawler's
+(``python -m standin``, in its own process, so that its CPU is not counted as a crawler's
 and it does not share their GIL) and runs against it, each crawler as its own subprocess measured with
 ``os.wait4`` (user+sys CPU seconds and peak RSS of that one process):
 
@@ -89,7 +89,7 @@ def measure(name: str, command: list[str], cwd: Path, env: dict, log: Path) -> t
 
 def start_portal(articles: int, seed: int, log: Path):
     out = open(log, "w")
-    proc = subprocess.Popen([PY, "-m", "monre_crawler.standin", "--port", "0", "--articles", str(articles),
+    proc = subprocess.Popen([PY, "-m", "standin", "--port", "0", "--articles", str(articles),
                              "--seed", str(seed)], cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)},
                             stdout=subprocess.PIPE, stderr=out, text=True)
     url = proc.stdout.readline().strip()

@@ -26,7 +26,7 @@ from monre_crawler import extract  # noqa: E402
 from monre_crawler.items import ArticleItem  # noqa: E402
 from monre_crawler.pipelines.content_hash import ContentHashPipeline  # noqa: E402
 from monre_crawler.pipelines.dates import DatesPipeline  # noqa: E402
-from monre_crawler.standin import Portal, Site  # noqa: E402
+from standin import Portal, Site  # noqa: E402
 from monre_crawler.store import Store  # noqa: E402
 
 

@@ -75,7 +75,7 @@ def articles_by_path(db_path) -> dict[str, dict]:
 @pytest.fixture(scope="session")
 def crawled_db(tmp_path_factory):
     """``monre.db`` written by a real crawl of the stand-in portal (with NFD-served articles)."""
-    from monre_crawler.standin import Portal, Site
+    from standin import Portal, Site
 
     site = Site.generate(n_articles=40, seed=3)
     db = tmp_path_factory.mktemp("crawled") / "monre.db"

@@ -17,7 +17,7 @@ import os
 
 import pytest
 
-from monre_crawler.standin import Portal, Site
+from standin import Portal, Site
 
 from .conftest import crawl, rows
 

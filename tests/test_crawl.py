@@ -7,7 +7,7 @@ import sqlite3
 
 import pytest
 
-from monre_crawler.standin import Portal, Site
+from standin import Portal, Site
 
 from .conftest import articles_by_path, crawl, rows
 

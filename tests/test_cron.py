@@ -7,7 +7,7 @@ import os
 import subprocess
 import sys
 
-from monre_crawler.standin import Portal, Site
+from standin import Portal, Site
 
 from .conftest import FAST, ROOT, rows
 

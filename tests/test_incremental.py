@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from monre_crawler.standin import Portal, Site
+from standin import Portal, Site
 
 from .conftest import articles_by_path, crawl, rows
 
@@ -157,7 +157,7 @@ def test_a_portal_that_is_down_fails_the_run(tmp_path):
 
 
 def test_second_run_over_an_unchanged_portal_stops_at_each_first_page(tmp_path):
-    from monre_crawler.standin.server import is_article_path
+    from standin.server import is_article_path
 
     site = Site.generate(n_articles=60, seed=5)
     db = tmp_path / "monre.db"

@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from monre_crawler.standin import Portal, Site
+from standin import Portal, Site
 from monre_crawler.store import SCHEMA_VERSION, Store
 
 from .conftest import ROOT, articles_by_path, crawl, crawl_command, crawl_env, rows

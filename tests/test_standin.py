@@ -1,4 +1,4 @@
-"""Tests of the stand-in portal (monre_crawler.standin): pages, server, faults. Fast (stdlib urllib client)."""
+"""Tests of the stand-in portal (standin): pages, server, faults. Fast (stdlib urllib client)."""
 from __future__ import annotations
 
 import html
@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from monre_crawler.standin import Article, Portal, Site, seed_article
-from monre_crawler.standin.pages import PAGER_TARGET, render_article, render_home
-from monre_crawler.standin.site import CATEGORIES, category_path, normalize_text
+from standin import Article, Portal, Site, seed_article
+from standin.pages import PAGER_TARGET, render_article, render_home
+from standin.model import CATEGORIES, category_path, normalize_text
 
 FILES = Path(__file__).parent / "files"
 SEED = "tang-cuong-va-doi-moi-cong-tac-dan-van"
@@ -373,7 +373,7 @@ def test_down_and_no_faults(site):
 
 
 def test_cli_prints_url_and_serves():
-    proc = subprocess.Popen([sys.executable, "-m", "monre_crawler.standin", "--port", "0", "--articles", "20",
+    proc = subprocess.Popen([sys.executable, "-m", "standin", "--port", "0", "--articles", "20",
                              "--fault", "nfd"], stdout=subprocess.PIPE, text=True, cwd=ROOT)
     try:
         url = proc.stdout.readline().strip()

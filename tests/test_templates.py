@@ -9,7 +9,7 @@ from scrapy.http import HtmlResponse
 
 from monre_crawler import extract
 from monre_crawler.dates import parse_date, to_iso
-from monre_crawler.standin import Portal, Site
+from standin import Portal, Site
 
 from .conftest import articles_by_path, crawl, rows
 from .utils import FILES

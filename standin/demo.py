@@ -1,9 +1,9 @@
 """Offline demo: serve the stand-in portal on 127.0.0.1 and crawl it into ``data/demo/monre.db``.
 
-    python -m monre_crawler.demo [--articles 60] [--db data/demo/monre.db]
+    python -m standin.demo [--articles 60] [--db data/demo/monre.db]
 
 Then open the result with ``datasette data/demo/monre.db -m metadata.yml``. Nothing leaves the machine:
-the stand-in portal (``monre_crawler.standin``) imitates the ministry portal's markup, both pagers and a few
+the stand-in portal (``standin``) imitates the ministry portal's markup, both pagers and a few
 of its quirks, and the crawl is the real ``scrapy crawl monre`` with the politeness delays turned off.
 """
 
@@ -15,7 +15,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from monre_crawler.standin import Portal, Site
+from standin import Portal, Site
 
 ROOT = Path(__file__).resolve().parent.parent
 

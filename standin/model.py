@@ -44,8 +44,8 @@ CATEGORIES: tuple[str, ...] = (
     "Biến đổi khí hậu", "Viễn thám", "Hội nhập quốc tế", "Tham vấn chính sách TN\uff06MT",
 )
 
-#: Every fault switch understood by :class:`~monre_crawler.standin.server.Portal`
-#: (documented in :mod:`monre_crawler.standin.server`).
+#: Every fault switch understood by :class:`~standin.server.Portal`
+#: (documented in :mod:`standin.server`).
 FAULTS: tuple[str, ...] = (
     "nfd", "no_date", "error_500_once", "dead_link", "no_charset", "invalid_utf8",
     "attachments", "error_page_200", "always_500", "slow", "reset", "truncated",

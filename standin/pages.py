@@ -32,7 +32,7 @@ from html import escape
 from typing import NamedTuple
 from urllib.parse import quote
 
-from .site import ATTACHMENT_PREFIX, Article, Site, category_path, format_date
+from .model import ATTACHMENT_PREFIX, Article, Site, category_path, format_date
 
 PAGER_TARGET = "ctl00$PlaceHolderMain$g_3f1c$ctl00$pager"
 VIEWSTATE = "/wEPDwUBMA9kFgJmD2QWAgIBD2QWBAIBD2QWAgIBD2QWAgIDD2QWAmYPZBYC"

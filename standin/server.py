@@ -1,6 +1,6 @@
 """HTTP server of the stand-in MONRE portal.
 
-``Portal(site, faults=None)`` serves a :class:`~.site.Site` on
+``Portal(site, faults=None)`` serves a :class:`~.model.Site` on
 ``127.0.0.1`` (port 0 = a free one) from a ``ThreadingHTTPServer`` in a daemon
 thread; use it as a context manager.  Pages are rendered on request.
 
@@ -88,7 +88,7 @@ from typing import NamedTuple
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from . import pages
-from .site import INVALID_UTF8_BYTES, Site, _bad_paragraph
+from .model import INVALID_UTF8_BYTES, Site, _bad_paragraph
 
 __all__ = ["Portal", "Request"]
 

@@ -1,4 +1,4 @@
-"""``python -m monre_crawler.standin --port 8765 --articles 60 [--seed 0] [--fault NAME[=VALUE] ...]``
+"""``python -m standin --port 8765 --articles 60 [--seed 0] [--fault NAME[=VALUE] ...]``
 
 Serves a generated stand-in portal until Ctrl-C; prints its URL on one line.
 """
@@ -9,11 +9,11 @@ import sys
 import threading
 
 from .server import Portal
-from .site import FAULTS, Site
+from .model import FAULTS, Site
 
 
 def main(argv: list[str] | None = None) -> int:
-    p = argparse.ArgumentParser(prog="python -m monre_crawler.standin", description=__doc__.splitlines()[2])
+    p = argparse.ArgumentParser(prog="python -m standin", description=__doc__.splitlines()[2])
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8765, help="0 = any free port (default 8765)")
     p.add_argument("--articles", type=int, default=60, help="number of articles (default 60)")
