@@ -28,6 +28,7 @@ from monre_crawler.pipelines.content_hash import ContentHashPipeline  # noqa: E4
 from monre_crawler.pipelines.dates import DatesPipeline  # noqa: E402
 from standin import Portal, Site  # noqa: E402
 from monre_crawler.store import Store  # noqa: E402
+from scrapy.settings import Settings  # noqa: E402
 
 
 class _Stats:
@@ -118,7 +119,10 @@ def main(argv=None):
     tmp = tempfile.TemporaryDirectory()
     best = None
     for i in range(a.repeat):
-        store = Store.open(str(Path(tmp.name) / f"b{i}.db"))
+        settings = Settings()
+        settings.setmodule("monre_crawler.settings")
+        settings.set("SQLITE_PATH", str(Path(tmp.name) / f"b{i}.db"))
+        store = Store.from_settings(settings)
         start = time.process_time()
         store_all(None)
         elapsed = time.process_time() - start

@@ -1,4 +1,8 @@
-"""Record each crawl as a row of ``crawl_runs`` and decide whether it succeeded.
+"""Own the archive for the crawl, record the crawl as a row of ``crawl_runs`` and decide whether it succeeded.
+
+:class:`CrawlRunRecorder` opens the archive (:meth:`Store.from_settings`) when the crawler is built, before
+any request, and closes it when the spider closes, after recording the run; the spider and the SQLite
+pipeline ask it for the open store (:func:`store_of`).
 
 A run is ``failed`` when the portal could not be reached, when it ended for any reason other than
 ``finished`` (a SIGTERM gives ``shutdown``), when the archive could not be written, or when more than
@@ -19,26 +23,27 @@ from .store import Store
 logger = logging.getLogger(__name__)
 
 
+def store_of(crawler) -> Store:
+    """The crawl's open archive (held by its :class:`CrawlRunRecorder`)."""
+    return crawler.get_extension(CrawlRunRecorder).store
+
+
 class CrawlRunRecorder:
-    def __init__(self, crawler):
+    def __init__(self, crawler, store: Store):
         self.crawler = crawler
+        self.store = store
         self.run_id: int | None = None
-        self.store: Store | None = None
 
     @classmethod
     def from_crawler(cls, crawler):
-        ext = cls(crawler)
+        # Raises StoreError (another crawl is writing, the archive is unusable): the crawl does not start.
+        ext = cls(crawler, Store.from_settings(crawler.settings, crawler.stats))
         crawler.signals.connect(ext.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
         return ext
 
     def spider_opened(self, spider):
-        self.store = Store.for_crawler(self.crawler)
-        self.store.stats = self.crawler.stats
-        self.store.conn.execute(
-            "UPDATE crawl_runs SET status = 'failed', finish_reason = coalesce(finish_reason, 'killed') "
-            "WHERE status = 'running'"
-        )  # we hold the lock: a run still 'running' was killed
+        self.store.fail_interrupted_runs()
         args = {"base_url": getattr(spider, "base_url", None), "categories": getattr(spider, "wanted", None),
                 "full": getattr(spider, "full", False)}
         self.run_id = self.store.start_run(spider.name, args)

@@ -12,7 +12,7 @@ import errno
 import os
 from pathlib import Path
 
-from .store import StoreError
+from .schema import StoreError
 
 NO_ROOM = {errno.ENOSPC: "the disk is full", errno.EDQUOT: "the disk quota is exceeded",
            errno.EFBIG: "a file size limit is reached (the disk is full for this process)",

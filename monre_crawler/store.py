@@ -1,16 +1,12 @@
-"""The SQLite archive: schema, the single-writer lock, batched upserts and the crawl-run log.
+"""The archive's writer: the single-writer lock, batched upserts, de-duplication and the crawl-run log.
 
-One :class:`Store` per crawl, shared by the spider (which asks which listed articles are stored already)
-and the pipelines (which write). Writes are buffered and committed in short transactions (``batch_size``
-items or ``flush_seconds``, whichever comes first), so a killed crawl loses at most the last batch, which
-the next run fetches again, and never leaves a half-written article. The journal is WAL, so readers
-(Datasette) never wait for the writer.
-
-Tables (see README "Schema"): ``articles``, ``categories``, ``articles_categories`` (as sqlite-utils'
-``m2m`` makes them), ``article_aliases`` (other URLs of reposted articles), ``crawl_runs``,
-``crawl_state`` (which categories were crawled to their end) and ``articles_fts`` (full-text search that
-forgives missing diacritics: the tokenizer folds tone marks and case, the ``folded`` column folds đ to d).
-``articles.published_month`` and ``articles.categories`` are derived columns for Datasette's facets.
+One :class:`Store` per crawl, opened one way (:meth:`Store.from_settings`) by one component, the run
+recorder (:class:`monre_crawler.extensions.CrawlRunRecorder`), which closes it when the crawl ends; the
+spider (which asks which listed articles are stored already) and the SQLite pipeline (which writes) ask it
+through its methods. Writes are buffered and committed in short transactions (``SQLITE_BATCH_SIZE`` items or
+``SQLITE_FLUSH_SECONDS``, whichever comes first), so a killed crawl loses at most the last batch, which the
+next run fetches again, and never leaves a half-written article. The journal is WAL, so readers
+(Datasette) never wait for the writer. The tables are described in :mod:`monre_crawler.schema`.
 """
 
 from __future__ import annotations
@@ -29,11 +25,10 @@ from urllib.parse import urlsplit
 
 import sqlite_utils
 
-SCHEMA_VERSION = 1
+from .preflight import check_room
+from .schema import ARTICLE_COLUMNS, StoreError, check_schema, create_schema
 
-
-class StoreError(Exception):
-    """The database cannot be used: the message says why and what to do."""
+__all__ = ["Store", "StoreError", "CrawlLocked", "describe_error", "utcnow"]
 
 
 class CrawlLocked(StoreError):
@@ -44,146 +39,8 @@ def utcnow() -> str:
     return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-ARTICLE_COLUMNS = {
-    "id": str,
-    "url": str,
-    "title": str,
-    "summary": str,
-    "body_text": str,
-    "body_html": str,
-    "published_at": str,
-    "source": str,
-    "image_urls": str,
-    "attachments": str,
-    "aliases": str,
-    "template": str,
-    "content_hash": str,
-    "first_seen_at": str,
-    "last_seen_at": str,
-}
-CRAWL_RUN_COLUMNS = {
-    "id": int,
-    "spider": str,
-    "started_at": str,
-    "finished_at": str,
-    "status": str,
-    "finish_reason": str,
-    "requests": int,
-    "items_new": int,
-    "items_updated": int,
-    "items_duplicate": int,
-    "items_dropped": int,
-    "errors": int,
-    "args": str,
-    "fields": str,
-    "message": str,
-}
-
-_FOLD_D = "replace(replace({0}, 'đ', 'd'), 'Đ', 'D')"
-_FTS_VALUES = (
-    "{p}.rowid, {p}.title, {p}.summary, {p}.body_text, "
-    + _FOLD_D.format("coalesce({p}.title, '') || ' ' || coalesce({p}.summary, '') || ' ' || coalesce({p}.body_text, '')")
-)
-# Columns for readers (Datasette's facets), derived in the database so every writer keeps them right:
-# ``published_month`` ("YYYY-MM", a generated column) for the month facet, and ``categories`` (a JSON
-# array of category names, kept by triggers on ``articles_categories``) for the category facet: the
-# link table is many-to-many, and Datasette 0.65 facets only on columns of the table itself.
-_CATEGORY_NAMES = (
-    "(SELECT json_group_array(name) FROM (SELECT c.name FROM articles_categories ac "
-    "JOIN categories c ON c.id = ac.categories_id WHERE ac.articles_id = {0} ORDER BY c.name))"
-)
-READER_SQL = [
-    "CREATE TRIGGER IF NOT EXISTS articles_categories_ai AFTER INSERT ON articles_categories BEGIN "
-    "UPDATE articles SET categories = " + _CATEGORY_NAMES.format("new.articles_id")
-    + " WHERE id = new.articles_id; END",
-    "CREATE TRIGGER IF NOT EXISTS articles_categories_ad AFTER DELETE ON articles_categories BEGIN "
-    "UPDATE articles SET categories = " + _CATEGORY_NAMES.format("old.articles_id")
-    + " WHERE id = old.articles_id; END",
-]
-
-FTS_SQL = [
-    "CREATE VIRTUAL TABLE IF NOT EXISTS articles_fts USING fts5("
-    "title, summary, body_text, folded, content='', tokenize='unicode61 remove_diacritics 2')",
-    "CREATE TRIGGER IF NOT EXISTS articles_fts_ai AFTER INSERT ON articles BEGIN "
-    "INSERT INTO articles_fts(rowid, title, summary, body_text, folded) VALUES ("
-    + _FTS_VALUES.format(p="new") + "); END",
-    "CREATE TRIGGER IF NOT EXISTS articles_fts_ad AFTER DELETE ON articles BEGIN "
-    "INSERT INTO articles_fts(articles_fts, rowid, title, summary, body_text, folded) VALUES ('delete', "
-    + _FTS_VALUES.format(p="old") + "); END",
-    "CREATE TRIGGER IF NOT EXISTS articles_fts_au AFTER UPDATE OF title, summary, body_text ON articles BEGIN "
-    "INSERT INTO articles_fts(articles_fts, rowid, title, summary, body_text, folded) VALUES ('delete', "
-    + _FTS_VALUES.format(p="old") + "); "
-    "INSERT INTO articles_fts(rowid, title, summary, body_text, folded) VALUES ("
-    + _FTS_VALUES.format(p="new") + "); END",
-]
-
-
-def create_schema(db: sqlite_utils.Database) -> None:
-    """Create what is missing (tables, columns, indexes, search) and stamp the schema version."""
-    if "articles" not in db.table_names():
-        db["articles"].create(ARTICLE_COLUMNS, pk="id", not_null={"url", "title"})
-    else:
-        db["articles"].add_missing_columns([ARTICLE_COLUMNS])
-    db["categories"].create({"id": int, "name": str}, pk="id", if_not_exists=True)
-    db["articles_categories"].create(
-        {"articles_id": str, "categories_id": int},
-        pk=("articles_id", "categories_id"),
-        foreign_keys=[("articles_id", "articles", "id"), ("categories_id", "categories", "id")],
-        if_not_exists=True,
-    )
-    db["article_aliases"].create(
-        {"id": str, "url": str, "articles_id": str},
-        pk="id",
-        foreign_keys=[("articles_id", "articles", "id")],
-        if_not_exists=True,
-    )
-    if "crawl_runs" not in db.table_names():
-        db["crawl_runs"].create(CRAWL_RUN_COLUMNS, pk="id")
-    else:
-        db["crawl_runs"].add_missing_columns([CRAWL_RUN_COLUMNS])
-    db["crawl_state"].create(
-        {"category": str, "complete": int, "updated_at": str}, pk="category", if_not_exists=True
-    )
-    db["categories"].create_index(["name"], unique=True, if_not_exists=True)
-    db["articles"].create_index(["content_hash"], if_not_exists=True)
-    db["articles"].create_index(["published_at"], if_not_exists=True)
-    db["articles_categories"].create_index(["categories_id"], if_not_exists=True)
-    for statement in FTS_SQL:
-        db.execute(statement)
-    article_columns = {row[1] for row in db.execute("PRAGMA table_xinfo(articles)")}
-    if "published_month" not in article_columns:
-        db.execute("ALTER TABLE articles ADD COLUMN published_month TEXT "
-                   "GENERATED ALWAYS AS (substr(published_at, 1, 7)) VIRTUAL")
-    if "categories" not in article_columns:
-        db.execute("ALTER TABLE articles ADD COLUMN categories TEXT")
-        db.execute("UPDATE articles SET categories = " + _CATEGORY_NAMES.format("articles.id"))
-    for statement in READER_SQL:
-        db.execute(statement)
-    db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-
-
-def check_schema(db: sqlite_utils.Database) -> None:
-    version = db.execute("PRAGMA user_version").fetchone()[0]
-    ours = {"articles", "categories", "articles_categories", "crawl_runs"}
-    if version == SCHEMA_VERSION:
-        return
-    if version == 0 and not ours & set(db.table_names()):
-        return  # a new, empty database
-    path = db.execute("PRAGMA database_list").fetchone()[2]
-    if version > SCHEMA_VERSION:
-        raise StoreError(
-            f"{path} has schema version {version}, newer than this code's {SCHEMA_VERSION}: "
-            "update monre_crawler (git pull; pip install -r requirements.txt)."
-        )
-    raise StoreError(
-        f"{path} has schema version {version}, older than this code's {SCHEMA_VERSION}: "
-        f"back it up, then run `python -m monre_crawler.store upgrade {path}`."
-    )
-
-
 class Store:
-    def __init__(self, db: sqlite_utils.Database, path: str, batch_size: int = 100, flush_seconds: float = 5.0,
-                 stats=None):
+    def __init__(self, db: sqlite_utils.Database, path: str, batch_size: int, flush_seconds: float, stats=None):
         self.db = db
         self.conn = db.conn
         self.path = path
@@ -200,16 +57,18 @@ class Store:
 
     # --- opening ------------------------------------------------------------------------------------
     @classmethod
-    def open(cls, path: str, *, lock: bool = True, **kwargs) -> "Store":
-        """Open (creating if needed) the archive for writing; raise StoreError with a clear message."""
+    def from_settings(cls, settings, stats=None, *, lock: bool = True) -> "Store":
+        """Open (creating if needed) the archive ``SQLITE_PATH`` for writing, after checking that its folder
+        has ``SQLITE_MIN_FREE_BYTES`` free; raise StoreError with a clear message. With ``stats`` (the
+        crawl's), what each flush did is counted into them (``monre/items/<new|updated|…>``)."""
+        path = settings.get("SQLITE_PATH")
+        check_room(path, settings.getint("SQLITE_MIN_FREE_BYTES"))
         folder = Path(path).parent
         try:
             folder.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise StoreError(f"cannot create the folder of {path}: {exc.strerror or exc}") from exc
-        lock_file = None
-        if lock:
-            lock_file = cls._acquire_lock(path)
+        lock_file = cls._acquire_lock(path) if lock else None
         try:
             conn = sqlite3.connect(path, timeout=30, isolation_level=None, check_same_thread=False)
             db = sqlite_utils.Database(conn)
@@ -221,26 +80,15 @@ class Store:
             check_schema(db)
             with db.atomic():
                 create_schema(db)
-        except sqlite3.DatabaseError as exc:
+        except (sqlite3.DatabaseError, StoreError) as exc:
             if lock_file:
                 lock_file.close()
-            raise StoreError(f"cannot write the database {path}: {_explain(exc)}") from exc
-        store = cls(db, path, **kwargs)
+            if isinstance(exc, StoreError):
+                raise
+            raise StoreError(f"cannot write the database {path}: {describe_error(exc)}") from exc
+        store = cls(db, path, batch_size=settings.getint("SQLITE_BATCH_SIZE"),
+                    flush_seconds=settings.getfloat("SQLITE_FLUSH_SECONDS"), stats=stats)
         store._lock_file = lock_file
-        return store
-
-    @classmethod
-    def for_crawler(cls, crawler) -> "Store":
-        """The crawl's one Store (opened by the crawl command before the crawl, or here on first use)."""
-        store = getattr(crawler, "monre_store", None)
-        if store is None:
-            settings = crawler.settings
-            store = cls.open(
-                settings.get("SQLITE_PATH"),
-                batch_size=settings.getint("SQLITE_BATCH_SIZE", 100),
-                flush_seconds=settings.getfloat("SQLITE_FLUSH_SECONDS", 5.0),
-            )
-            crawler.monre_store = store
         return store
 
     @staticmethod
@@ -445,6 +293,13 @@ class Store:
                 self._touch(target, [category], now)
 
     # --- crawl runs -----------------------------------------------------------------------------------
+    def fail_interrupted_runs(self) -> None:
+        """Runs still ``running`` were killed (a crawl holds the lock while it runs): record them as failed."""
+        self.conn.execute(
+            "UPDATE crawl_runs SET status = 'failed', finish_reason = coalesce(finish_reason, 'killed') "
+            "WHERE status = 'running'"
+        )
+
     def start_run(self, spider: str, args: dict) -> int:
         with self.db.atomic():
             cursor = self.conn.execute(
@@ -479,26 +334,11 @@ def _row(article: dict) -> dict:
     return row
 
 
-def _explain(exc: Exception) -> str:
+def describe_error(exc: Exception) -> str:
+    """An SQLite error, with a hint at the likely cause (a full disk, a path or its permissions)."""
     text = str(exc)
     if "disk is full" in text or "disk I/O" in text:
         return f"{text} (is the disk full?)"
     if "readonly" in text or "unable to open" in text:
         return f"{text} (check the path and its permissions)"
     return text
-
-
-def upgrade(path: str) -> None:
-    """Bring an archive written by an older monre_crawler up to this code's schema (additive changes)."""
-    db = sqlite_utils.Database(path)
-    with db.atomic():
-        create_schema(db)
-
-
-if __name__ == "__main__":  # python -m monre_crawler.store upgrade PATH
-    import sys
-
-    if len(sys.argv) != 3 or sys.argv[1] != "upgrade":
-        sys.exit("usage: python -m monre_crawler.store upgrade PATH")
-    upgrade(sys.argv[2])
-    print(f"{sys.argv[2]}: schema version {SCHEMA_VERSION}")

@@ -20,7 +20,8 @@ import pytest
 import yaml
 from datasette.app import Datasette
 
-from monre_crawler.store import Store
+from .utils import open_store
+
 
 ROOT = Path(__file__).resolve().parent.parent
 METADATA = ROOT / "metadata.yml"
@@ -222,7 +223,7 @@ def test_index_follows_updates(crawled_db, tmp_path):
     client = Client(path)
     try:
         assert aid not in search_ids(client, "Xđộngđất quỹđạo")
-        store = Store.open(str(path), lock=False)
+        store = open_store(path, lock=False)
         store.add_article({
             "id": aid, "url": url, "title": title, "summary": summary, "published_at": published_at,
             "source": source, "body_text": "Bài viết đã sửa: Xđộngđất quỹđạo.", "body_html": "",

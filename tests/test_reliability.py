@@ -20,8 +20,9 @@ from urllib.parse import urlsplit
 import pytest
 
 from standin import Portal, Site
-from monre_crawler.store import SCHEMA_VERSION, Store
+from monre_crawler.schema import SCHEMA_VERSION
 
+from .utils import open_store
 from .conftest import ROOT, articles_by_path, crawl, crawl_command, crawl_env, rows
 
 # One request at a time, a little apart, small batches: a kill lands mid-crawl, between several commits.
@@ -419,7 +420,7 @@ def _poll(db, stop: threading.Event, errors: list, counts: list) -> None:
 def test_readers_never_meet_a_locked_database(tmp_path):
     site = Site.generate(n_articles=40, seed=29)
     db = tmp_path / "monre.db"
-    Store.open(str(db)).close()  # the archive exists, as it does before any nightly run but the first
+    open_store(db).close()  # the archive exists, as it does before any nightly run but the first
     stop, errors, counts = threading.Event(), [], []
     reader = threading.Thread(target=_poll, args=(db, stop, errors, counts), daemon=True)
     reader.start()
@@ -532,9 +533,9 @@ def test_older_schema_is_refused_then_upgraded(tmp_path):
     with Portal(site) as portal:
         line = _refused(portal, db)
         assert f"older than this code's {SCHEMA_VERSION}" in line
-        assert f"python -m monre_crawler.store upgrade {db}" in line
+        assert f"python -m monre_crawler.schema upgrade {db}" in line
         upgrade = subprocess.run([sys.executable, "-m",
-                                  "monre_crawler.store", "upgrade", str(db)], cwd=ROOT, env=crawl_env(),
+                                  "monre_crawler.schema", "upgrade", str(db)], cwd=ROOT, env=crawl_env(),
                                  capture_output=True, text=True, timeout=60)
         assert upgrade.returncode == 0, upgrade.stderr
         result = crawl(portal.url, db, "categories=dat dai")
@@ -550,7 +551,7 @@ def test_older_schema_is_refused_then_upgraded(tmp_path):
 def test_disk_full_mid_crawl_stops_clearly_and_keeps_what_was_committed(tmp_path):
     site = Site.generate(n_articles=40, seed=34)
     db = tmp_path / "monre.db"
-    Store.open(str(db)).close()
+    open_store(db).close()
     limit = db.stat().st_size + 160_000  # room for the start, not for the whole crawl
     with Portal(site) as portal:
         result = crawl(portal.url, db, settings={"SQLITE_BATCH_SIZE": "3", "SQLITE_MIN_FREE_BYTES": "0"},

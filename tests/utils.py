@@ -35,3 +35,15 @@ def load_date_table(path: Path) -> tuple[datetime, list[tuple[int, str, str]]]:
     if now is None:
         raise ValueError(f"{path} has no '# now' header")
     return now, rows
+
+
+def open_store(path, *, lock: bool = True, **settings):
+    """The archive at ``path`` opened as a crawl opens it (``Store.from_settings``, the project's settings)."""
+    from scrapy.settings import Settings
+
+    from monre_crawler.store import Store
+
+    values = Settings()
+    values.setmodule("monre_crawler.settings")
+    values.setdict({"SQLITE_PATH": str(path), **settings})
+    return Store.from_settings(values, lock=lock)

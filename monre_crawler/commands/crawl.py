@@ -1,8 +1,9 @@
 """``scrapy crawl``, made fit for cron: clear messages and an exit status that tells the truth.
 
 Scrapy's own ``crawl`` exits 0 even when the crawl failed. This one, before crawling, checks the spider
-arguments and opens the archive (which takes the single-writer lock), and, after crawling, reads the
-run's verdict (see :mod:`monre_crawler.extensions`). Exit status:
+arguments; the run recorder (:mod:`monre_crawler.extensions`) then opens the archive, taking the
+single-writer lock, before any request, and this command turns a refusal into exit status 2. After
+crawling, it reads the run's verdict. Exit status:
 
 - 0: the run is ``ok``;
 - 1: the run ``failed`` (portal unreachable, interrupted, too many errors, archive not writable);
@@ -19,8 +20,9 @@ import sys
 from scrapy.commands.crawl import Command as ScrapyCrawlCommand
 from scrapy.exceptions import UsageError
 
-from monre_crawler.preflight import check_room
-from monre_crawler.store import Store, StoreError
+from twisted.internet.defer import Deferred
+
+from monre_crawler.schema import StoreError
 
 EXIT = {"ok": 0, "failed": 1, "degraded": 3}
 
@@ -46,18 +48,12 @@ class Command(ScrapyCrawlCommand):
                 spidercls.validate_arguments(**opts.spargs)
         except (UsageError, TypeError) as exc:
             return self._fail(2, str(exc))
-        if hasattr(spidercls, "validate_arguments"):  # our spiders write the archive: open it first
-            try:
-                check_room(self.settings.get("SQLITE_PATH"), self.settings.getint("SQLITE_MIN_FREE_BYTES"))
-                crawler.monre_store = Store.open(
-                    self.settings.get("SQLITE_PATH"),
-                    batch_size=self.settings.getint("SQLITE_BATCH_SIZE"),
-                    flush_seconds=self.settings.getfloat("SQLITE_FLUSH_SECONDS"),
-                )
-            except StoreError as exc:
-                return self._fail(2, str(exc))
-        self.crawler_process.crawl(crawler, **opts.spargs)
+        refused: list[StoreError] = []
+        started = self.crawler_process.crawl(crawler, **opts.spargs)
+        _on_refusal(started, refused.append)
         self.crawler_process.start()
+        if refused:
+            return self._fail(2, str(refused[0]))
         if self.crawler_process.bootstrap_failed:
             return self._fail(1, "the crawl could not start (see the log above)")
         stats = crawler.stats
@@ -74,3 +70,20 @@ class Command(ScrapyCrawlCommand):
     def _fail(self, code: int, message: str) -> None:
         sys.stderr.write(f"monre: {message}\n")
         self.exitcode = code
+
+
+def _on_refusal(started, record) -> None:
+    """Call ``record(error)`` when the crawl does not start because the archive refused it (StoreError),
+    and keep that expected refusal out of the log; ``started`` is what ``crawler_process.crawl`` returned
+    (a Deferred, or an asyncio Task under AsyncCrawlerProcess)."""
+    if isinstance(started, Deferred):
+        def trap(failure):
+            failure.trap(StoreError)
+            record(failure.value)
+        started.addErrback(trap)
+        return
+
+    def done(task):
+        if not task.cancelled() and isinstance(task.exception(), StoreError):
+            record(task.exception())
+    started.add_done_callback(done)

@@ -9,7 +9,8 @@ import sqlite3
 from scrapy.utils.defer import deferred_from_coro
 
 from ..items import ArticleItem, ListingSighting
-from ..store import Store, _explain
+from ..extensions import store_of
+from ..store import Store, describe_error
 
 logger = logging.getLogger(__name__)
 
@@ -24,7 +25,7 @@ class SQLitePipeline:
         return cls(crawler)
 
     def open_spider(self):
-        self.store = Store.for_crawler(self.crawler)
+        self.store = store_of(self.crawler)
 
     def process_item(self, item):
         try:
@@ -50,7 +51,7 @@ class SQLitePipeline:
 
     def _give_up(self, exc):
         """The archive cannot be written (disk full, file removed…): stop the crawl, keep what is stored."""
-        self.crawler.stats.set_value("monre/database_error", _explain(exc))
+        self.crawler.stats.set_value("monre/database_error", describe_error(exc))
         logger.error("Cannot write the archive %s: %s; stopping the crawl", self.store.path, exc)
         if self.crawler.engine is not None and self.crawler.engine.running:
             deferred_from_coro(self.crawler.engine.close_spider_async(reason="database_error"))

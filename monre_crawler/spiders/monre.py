@@ -13,7 +13,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 
 from .. import extract, site
 from ..items import ArticleItem, ListingSighting
-from ..store import Store
+from ..extensions import store_of
 from ..text import clean, fold, nfc
 from ..urls import canonical_url, url_id
 
@@ -78,13 +78,8 @@ class MonreSpider(scrapy.Spider):
             raise UsageError(f"-a full must be 1 or 0; got {full!r}")
         return f"{parts.scheme}://{parts.netloc}", wanted, flag in ("1", "true", "yes")
 
-    @classmethod
-    def from_crawler(cls, crawler, *args, **kwargs):
-        spider = super().from_crawler(crawler, *args, **kwargs)
-        spider.store = Store.for_crawler(crawler)
-        return spider
-
     async def start(self):
+        self.store = store_of(self.crawler)  # the archive, for what is stored already and category states
         yield scrapy.Request(self.base_url + site.HOME_PATH, callback=self.parse_home, errback=self.on_error,
                              dont_filter=True)
 
