@@ -22,7 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from scrapy.http import HtmlResponse, Request  # noqa: E402
 
-from monre_crawler import extract  # noqa: E402
+from monre_crawler import extract, listing  # noqa: E402
 from monre_crawler.items import ArticleItem  # noqa: E402
 from monre_crawler.pipelines.content_hash import ContentHashPipeline  # noqa: E402
 from monre_crawler.pipelines.dates import DatesPipeline  # noqa: E402
@@ -53,7 +53,7 @@ def fetch_pages(n: int):
                 body = urllib.request.urlopen(url).read()
                 listings.append((url, body))
                 page = HtmlResponse(url, body=body, encoding="utf-8")
-                for entry in extract.listing_entries(page):
+                for entry in listing.listing_entries(page):
                     path = entry.url.split("?")[0].lower()
                     if len(articles) < n and path not in seen:
                         seen.add(path)
@@ -93,7 +93,7 @@ def main(argv=None):
     lists = responses(listings)
     for r in lists:
         _ = r.selector
-    timed("listing_entries+next_page", lambda r: (extract.listing_entries(r), extract.next_page(r, 1)), lists,
+    timed("listing_entries+next_page", lambda r: (listing.listing_entries(r), listing.next_page(r, 1)), lists,
           a.repeat, results)
     pairs = list(zip(arts, [e for *_, e in articles]))
     timed("extract_article", lambda p: extract.extract_article(p[0], p[1].title, p[1].date_text), pairs,

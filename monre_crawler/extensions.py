@@ -6,9 +6,9 @@ pipeline ask it for the open store (:func:`store_of`).
 
 A run is ``failed`` when the portal could not be reached, when it ended for any reason other than
 ``finished`` (a SIGTERM gives ``shutdown``), when the archive could not be written, or when more than
-``MONRE_MAX_ERRORS`` errors were logged; ``degraded`` when generic fallbacks, not the templates' own
+``MONRE_MAX_ERRORS`` errors were logged; ``degraded`` when generic fallbacks, not the layouts' own
 selectors, had to find a key field of more than ``MONRE_FALLBACK_ALARM`` of the articles (the portal has
-probably changed its templates); ``ok`` otherwise. The verdict goes to the stats (``monre/run_status``),
+probably changed its layouts); ``ok`` otherwise. The verdict goes to the stats (``monre/run_status``),
 where the project's ``crawl`` command reads it to exit non-zero, so that cron notices.
 """
 
@@ -37,7 +37,8 @@ class CrawlRunRecorder:
     @classmethod
     def from_crawler(cls, crawler):
         # Raises StoreError (another crawl is writing, the archive is unusable): the crawl does not start.
-        ext = cls(crawler, Store.from_settings(crawler.settings, crawler.stats))
+        store = Store.from_settings(crawler.settings, crawler.stats, is_repost_of=crawler.spider.profile.is_repost_of)
+        ext = cls(crawler, store)
         crawler.signals.connect(ext.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
         return ext
@@ -83,8 +84,8 @@ class CrawlRunRecorder:
             status = "degraded"
             missed = ", ".join(f"{k} ({v})" for k, v in sorted(fields["selectors_missed"].items())) or "none recorded"
             message = (f"generic fallbacks had to find a key field for {fallback_share:.0%} of the articles "
-                       f"(alarm above {settings.getfloat('MONRE_FALLBACK_ALARM'):.0%}): has the portal changed its "
-                       f"templates? Selectors that missed: {missed}")
+                       f"(alarm above {settings.getfloat('MONRE_FALLBACK_ALARM'):.0%}): has the portal changed its page "
+                       f"layouts? Selectors that missed: {missed}")
             logger.error("Extraction degraded: %s", message)
         counts = self.store.counts
         stats.set_value("monre/run_status", status)

@@ -1,8 +1,8 @@
-"""Turn the portal's pages into fields: listings, pagers and articles.
+"""Turn an article page into fields (listing pages: :mod:`monre_crawler.listing`).
 
-The selectors live in :mod:`monre_crawler.site`; this module holds the mechanics that do not depend on
-them: walking an article body into paragraphs, cleaning its HTML, finding the source line, images and
-attachments, and the generic fallbacks used when no known template matches a page (title from the listing
+The selectors live in the portal's profile (:mod:`monre_crawler.sites`); this module holds the mechanics
+that do not depend on them: walking an article body into paragraphs, cleaning its HTML, finding the source line, images and
+attachments, and the generic fallbacks used when no known layout matches a page (title from the listing
 or the page's metadata, body by text density with the page chrome removed, date searched next to the title
 and inside the main content only — never the header's "today" or the sidebar).
 
@@ -14,12 +14,13 @@ from __future__ import annotations
 import copy
 import re
 from dataclasses import dataclass, field
-from urllib.parse import parse_qsl, urljoin, urlsplit
+from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
 from parsel import Selector
 
-from . import site
+from .sites import Profile
+from .sites.monre import PROFILE as MONRE
 from .dates import parse_date
 from .text import clean
 
@@ -32,88 +33,12 @@ DROP_TAGS = frozenset({"script", "style", "noscript", "iframe", "object", "embed
 KEEP_ATTRIBUTES = frozenset({"href", "src", "alt", "title", "colspan", "rowspan"})
 
 
-# --- Listings ------------------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class ListingEntry:
-    url: str  # absolute, as linked
-    title: str
-    date_text: str
-
-
-@dataclass(frozen=True)
-class NextPage:
-    number: int | None
-    url: str | None = None  # a plain link
-    target: str | None = None  # an ASP.NET postback: __EVENTTARGET …
-    argument: str | None = None  # … and __EVENTARGUMENT
-
-
-def listing_entries(response) -> list[ListingEntry]:
-    entries = []
-    for entry in response.css(site.LISTING_ENTRY):
-        link = entry.css(site.LISTING_LINK)
-        href = link.attrib.get("href", "").strip()
-        if not href or href.lower().startswith("javascript:"):
-            continue
-        entries.append(
-            ListingEntry(
-                url=response.urljoin(href),
-                title=clean(" ".join(link.css("::text").getall())),
-                date_text=clean(" ".join(entry.css(site.LISTING_DATE + " ::text").getall())),
-            )
-        )
-    return entries
-
-
-def current_page(response) -> int | None:
-    text = clean(" ".join(response.css(site.PAGER_CURRENT + " ::text").getall()))
-    return int(text) if text.isdigit() else None
-
-
-def next_page(response, page: int) -> NextPage | None:
-    """The pager's link to page ``page + 1`` (numbered, else a "next" link), or None on the last page."""
-    shown = current_page(response) or page
-    fallback = None
-    for link in response.css(site.PAGER_LINKS):
-        href = link.attrib.get("href", "").strip()
-        text = clean(" ".join(link.css("::text").getall())).casefold()
-        postback = site.POSTBACK_HREF.search(href)
-        if postback:
-            target, argument = postback.groups()
-            number = _page_number(argument) or _page_number(text)
-            candidate = NextPage(number=number, target=target, argument=argument)
-        elif href and not href.lower().startswith("javascript:"):
-            url = response.urljoin(href)
-            number = _page_number(text) or _page_param(url)
-            candidate = NextPage(number=number, url=url)
-        else:
-            continue
-        if number == shown + 1 and text.isdigit():
-            return candidate
-        if text in site.NEXT_LINK_TEXTS and fallback is None:
-            fallback = candidate
-    if fallback is not None and fallback.number is not None and fallback.number <= shown:
-        return None
-    return fallback
-
-
-def _page_number(text: str) -> int | None:
-    digits = re.sub(r"\D", "", text or "")
-    return int(digits) if digits and len(digits) < 7 else None
-
-
-def _page_param(url: str) -> int | None:
-    for key, value in parse_qsl(urlsplit(url).query):
-        if key.lower() == site.LISTING_PAGE_PARAM.lower() and value.isdigit():
-            return int(value)
-    return None
-
-
-def is_error_page(response) -> bool:
+# --- Any page ------------------------------------------------------------------------------------------------
+def is_error_page(response, profile: Profile = MONRE) -> bool:
     """SharePoint's "Không tìm thấy trang" / ASP.NET "Runtime Error" pages, served with status 200."""
     heads = " ".join(response.css("title::text, h1 ::text, h2 ::text, h3 ::text").getall())
     heads = clean(heads).casefold()
-    return any(marker in heads for marker in site.ERROR_PAGE_MARKERS)
+    return any(marker in heads for marker in profile.error_page_markers)
 
 
 # --- Articles ---------------------------------------------------------------------------------------------------
@@ -127,36 +52,36 @@ class Article:
     source: str | None = None
     image_urls: list[str] = field(default_factory=list)
     attachments: list[dict] = field(default_factory=list)
-    template: str | None = None
-    # per key field: "selector" (the template's own selector found it), "fallback", or "missing"
+    template: str | None = None  # the layout's name (articles.template), None for the fallbacks
+    # per key field: "selector" (the layout's own selector found it), "fallback", or "missing"
     found: dict[str, str] = field(default_factory=dict)
-    missed: list[str] = field(default_factory=list)  # template selectors that found nothing
+    missed: list[str] = field(default_factory=list)  # layout selectors that found nothing
 
 
-def extract_article(response, listing_title: str = "", listing_date: str = "") -> Article:
+def extract_article(response, listing_title: str = "", listing_date: str = "", profile: Profile = MONRE) -> Article:
     sel = response.selector
     article = Article()
-    template, body = _match_template(sel)
+    layout, body = _match_layout(sel, profile)
     base = response.url
 
-    if template is not None:
-        article.template = template.name
-        article.title = _text(sel.css(template.title))
-        article.date_text = _text(sel.css(template.date)) if template.date else ""
-        article.summary = _text(sel.css(template.lead)) if template.lead else ""
+    if layout is not None:
+        article.template = layout.name
+        article.title = _text(sel.css(layout.title))
+        article.date_text = _text(sel.css(layout.date)) if layout.date else ""
+        article.summary = _text(sel.css(layout.lead)) if layout.lead else ""
     hits = {"title": bool(article.title), "date": bool(article.date_text), "body": body is not None}
     article.found = {name: "selector" if hit else "missing" for name, hit in hits.items()}
-    if template is not None:
-        article.missed = [f"{template.name}:{name} {getattr(template, name)!r}"
-                          for name, hit in hits.items() if not hit and getattr(template, name)]
+    if layout is not None:
+        article.missed = [f"{layout.name}:{name} {getattr(layout, name)!r}"
+                          for name, hit in hits.items() if not hit and getattr(layout, name)]
 
-    if template is None:  # no known template: name every selector that missed, for the alarm
-        article.missed = [f"{t.name}:{name} {selector!r}" for t in site.ARTICLE_TEMPLATES
+    if layout is None:  # no known layout: name every selector that missed, for the alarm
+        article.missed = [f"{t.name}:{name} {selector!r}" for t in profile.layouts
                           for name, selector in (("title", t.title), ("body", t.body)) if selector]
 
     cleaned_root = None  # the page without its chrome: a copy, made once, only when a fallback needs it
     if not article.title or body is None or not article.date_text:
-        cleaned_root = _without_chrome(sel.root)
+        cleaned_root = _without_chrome(sel.root, profile)
     if not article.title:
         article.title = _fallback_title(sel, cleaned_root, listing_title)
         if article.title:
@@ -166,38 +91,38 @@ def extract_article(response, listing_title: str = "", listing_date: str = "") -
         if body is not None:
             article.found["body"] = "fallback"
     if not article.date_text:
-        body_in_copy = body if template is None or body is None else next(
-            iter(cleaned_root.cssselect(template.body)), None)  # the same element, in the copy
+        body_in_copy = body if layout is None or body is None else next(
+            iter(cleaned_root.cssselect(layout.body)), None)  # the same element, in the copy
         near = _date_near_title(cleaned_root, article.title, body_in_copy) or _meta_date(sel)
         article.date_text = _agreeing_date(near, listing_date)
         if article.date_text:
             article.found["date"] = "fallback"
-    if not article.summary and template is None:
-        article.summary = _fallback_lead(cleaned_root)  # no template: the copy exists (body was a fallback)
+    if not article.summary and layout is None:
+        article.summary = _fallback_lead(cleaned_root)  # no layout: the copy exists (body was a fallback)
 
     if body is not None:
         blocks = _blocks(body)
         if article.found["body"] == "fallback":
             blocks = [b for b in blocks if b not in (article.title, article.date_text, article.summary)]
-        if blocks and (match := site.SOURCE_LINE.match(blocks[-1])):
+        if blocks and (match := profile.source_line.match(blocks[-1])):
             article.source = match["source"]
             blocks.pop()
-        elif template is None:  # a redesign may print the source just after the body
+        elif layout is None:  # a redesign may print the source just after the body
             following = [clean(n.text_content()) for n in body.itersiblings() if isinstance(n.tag, str)][:2]
-            match = next((m for m in map(site.SOURCE_LINE.match, following) if m), None)
+            match = next((m for m in map(profile.source_line.match, following) if m), None)
             article.source = match["source"] if match else None
         article.body_text = "\n\n".join(blocks)
         article.body_html = _clean_html(body, base)
         article.image_urls = _image_urls(body, base)
-        article.attachments = _attachments(body, base)
+        article.attachments = _attachments(body, base, profile)
     return article
 
 
-def _match_template(sel: Selector):
-    for template in site.ARTICLE_TEMPLATES:
-        body = sel.css(template.body)
-        if body or sel.css(template.title):
-            return template, (body[0].root if body else None)
+def _match_layout(sel: Selector, profile: Profile):
+    for layout in profile.layouts:
+        body = sel.css(layout.body)
+        if body or sel.css(layout.title):
+            return layout, (body[0].root if body else None)
     return None, None
 
 
@@ -274,25 +199,25 @@ def _image_urls(element, base: str) -> list[str]:
     return urls
 
 
-def _attachments(element, base: str) -> list[dict]:
+def _attachments(element, base: str, profile: Profile) -> list[dict]:
     found: dict[str, dict] = {}
     for link in element.iter("a"):
         href = (link.get("href") or "").strip()
         if not href or href.lower().startswith(("javascript:", "mailto:")):
             continue
         url = urljoin(base, href)
-        if urlsplit(url).path.lower().endswith(site.ATTACHMENT_EXTENSIONS) and url not in found:
+        if urlsplit(url).path.lower().endswith(profile.attachment_extensions) and url not in found:
             title = clean(link.text_content()) or urlsplit(url).path.rsplit("/", 1)[-1]
             found[url] = {"url": url, "title": title}
     return list(found.values())
 
 
-# --- Generic fallbacks, for a template nobody described -------------------------------------------------
+# --- Generic fallbacks, for a layout nobody described -------------------------------------------------
 TITLE_HINTS = re.compile(r"(title|tieu-?de|heading|headline)", re.IGNORECASE)
 
 
 def _fallback_title(sel: Selector, root, listing_title: str) -> str:
-    """The page's own title in a template nobody described; "" when the page has none (it is dropped).
+    """The page's own title in a layout nobody described; "" when the page has none (it is dropped).
 
     Candidates come from the page only: its metadata, the headings and title-classed elements of its
     main content (``root``: the page without its chrome) and its ``<title>``. The listing's title picks among them when it is
@@ -313,22 +238,22 @@ def _fallback_title(sel: Selector, root, listing_title: str) -> str:
     return candidates[0] if candidates else ""
 
 
-def _is_chrome(node) -> bool:
+def _is_chrome(node, profile: Profile) -> bool:
     tag = node.tag.lower() if isinstance(node.tag, str) else ""
     if tag in ("header", "nav", "aside", "footer") or tag in DROP_TAGS:
         return True
     marks = f"{node.get('class', '')} {node.get('id', '')}"
-    if site.CHROME_HINTS.search(marks):
+    if profile.chrome_hints.search(marks):
         return True
     first = next((c for c in node if isinstance(c.tag, str)), None)  # a box headed "Tin liên quan" …
     return first is not None and first is not node[-1] and \
-        clean(first.text_content()).casefold().rstrip(":") in site.CHROME_HEADINGS
+        clean(first.text_content()).casefold().rstrip(":") in profile.chrome_headings
 
 
-def _without_chrome(root):
+def _without_chrome(root, profile: Profile):
     """A copy of the page without its chrome: the known boxes and anything that looks like them."""
     root = copy.deepcopy(root)
-    for query in site.CHROME:
+    for query in profile.chrome:
         for node in root.cssselect(query) if hasattr(root, "cssselect") else []:
             if node.getparent() is not None:
                 node.drop_tree()
@@ -340,7 +265,7 @@ def _without_chrome(root):
             if node.tag.lower() == "header" and node.getparent().tag.lower() in ("article", "section", "div") \
                     and any(True for _ in node.iter("h1", "h2", "h3")):
                 continue
-            if _is_chrome(node):
+            if _is_chrome(node, profile):
                 node.drop_tree()
     return root
 
@@ -437,7 +362,7 @@ LEAD_HINTS = re.compile(r"(^|[\s_-])(lead|sapo|summary|tom-?tat|description|intr
 
 
 def _fallback_lead(root) -> str:
-    """A lead in a template nobody described: an element classed like a lead (sapo, summary, tóm tắt…)."""
+    """A lead in a layout nobody described: an element classed like a lead (sapo, summary, tóm tắt…)."""
     for node in root.iter("p", "div", "h2", "h3", "span", "strong"):
         if LEAD_HINTS.search(f"{node.get('class', '')} {node.get('id', '')}"):
             text = clean(node.text_content())

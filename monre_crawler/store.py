@@ -15,13 +15,11 @@ import errno
 import fcntl
 import json
 import os
-import re
 import sqlite3
 import time
 from collections import Counter
 from datetime import datetime, timezone
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import sqlite_utils
 
@@ -40,13 +38,16 @@ def utcnow() -> str:
 
 
 class Store:
-    def __init__(self, db: sqlite_utils.Database, path: str, batch_size: int, flush_seconds: float, stats=None):
+    def __init__(self, db: sqlite_utils.Database, path: str, batch_size: int, flush_seconds: float, stats=None,
+                 is_repost_of=None):
         self.db = db
         self.conn = db.conn
         self.path = path
         self.batch_size = batch_size
         self.flush_seconds = flush_seconds
         self.stats = stats
+        # the portal's rule (its profile's ``is_repost_of``): which of two URLs of one article is the repost
+        self.is_repost_of = is_repost_of or (lambda url, original: False)
         self.counts: Counter = Counter()
         self._articles: list = []
         self._sightings: list = []
@@ -57,10 +58,11 @@ class Store:
 
     # --- opening ------------------------------------------------------------------------------------
     @classmethod
-    def from_settings(cls, settings, stats=None, *, lock: bool = True) -> "Store":
+    def from_settings(cls, settings, stats=None, *, is_repost_of=None, lock: bool = True) -> "Store":
         """Open (creating if needed) the archive ``SQLITE_PATH`` for writing, after checking that its folder
         has ``SQLITE_MIN_FREE_BYTES`` free; raise StoreError with a clear message. With ``stats`` (the
-        crawl's), what each flush did is counted into them (``monre/items/<new|updated|…>``)."""
+        crawl's), what each flush did is counted into them (``monre/items/<new|updated|…>``). ``is_repost_of``
+        (a portal profile's rule) tells, of two URLs with the same content, the repost from the original."""
         path = settings.get("SQLITE_PATH")
         check_room(path, settings.getint("SQLITE_MIN_FREE_BYTES"))
         folder = Path(path).parent
@@ -87,7 +89,7 @@ class Store:
                 raise
             raise StoreError(f"cannot write the database {path}: {describe_error(exc)}") from exc
         store = cls(db, path, batch_size=settings.getint("SQLITE_BATCH_SIZE"),
-                    flush_seconds=settings.getfloat("SQLITE_FLUSH_SECONDS"), stats=stats)
+                    flush_seconds=settings.getfloat("SQLITE_FLUSH_SECONDS"), stats=stats, is_repost_of=is_repost_of)
         store._lock_file = lock_file
         return store
 
@@ -223,7 +225,7 @@ class Store:
                 self._touch(aid, article["categories"], now)
             elif chash in by_hash and by_hash[chash] != aid:  # the same article under another URL
                 target = by_hash[chash]
-                if _is_repost_of(self._url(target), article["url"]):  # the original came second
+                if self.is_repost_of(self._url(target), article["url"]):  # the original came second
                     self._rekey(target, article, now)
                     stored[aid] = chash
                     by_hash[chash] = aid
@@ -316,15 +318,6 @@ class Store:
         assignments = ", ".join(f"{c} = ?" for c in values)
         with self.db.atomic():
             self.conn.execute(f"UPDATE crawl_runs SET {assignments} WHERE id = ?", [*values.values(), run_id])
-
-
-_REPOST_SUFFIX = re.compile(r"-\d+$")
-
-
-def _is_repost_of(url: str, original: str) -> bool:
-    """SharePoint publishes a repeated slug as ``<slug>-1``: is ``url`` such a repost of ``original``?"""
-    stem, other = urlsplit(url).path.lower().removesuffix(".aspx"), urlsplit(original).path.lower().removesuffix(".aspx")
-    return bool(_REPOST_SUFFIX.search(stem)) and _REPOST_SUFFIX.sub("", stem) == other
 
 
 def _row(article: dict) -> dict:

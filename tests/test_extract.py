@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from monre_crawler import extract
+from monre_crawler import extract, listing
 from monre_crawler.dates import parse_date, to_iso
 
 from .utils import FILES, file_response
@@ -98,7 +98,7 @@ def postback_listing():
 
 
 def test_listing_entries(postback_listing):
-    entries = extract.listing_entries(postback_listing)
+    entries = listing.listing_entries(postback_listing)
     assert [(e.url.rsplit("/", 1)[1], e.date_text) for e in entries] == [
         ("kiem-khi-dai-bien-hanh-tuc-rung-hoach-sinh-7.aspx", "10/07/2024"),
         ("chinh-hoat-nguyen-du-rung-moi-thanh-hoach-14.aspx", "08/07/2024"),
@@ -108,17 +108,17 @@ def test_listing_entries(postback_listing):
 
 
 def test_listing_entry_title(postback_listing):
-    assert extract.listing_entries(postback_listing)[0].title == "Kiểm khí đai biến hành tục rừng hoạch sinh"
+    assert listing.listing_entries(postback_listing)[0].title == "Kiểm khí đai biến hành tục rừng hoạch sinh"
 
 
 def test_postback_pager_next_page(postback_listing):
-    assert extract.next_page(postback_listing, 1) == extract.NextPage(
+    assert listing.next_page(postback_listing, 1) == listing.NextPage(
         number=2, target="ctl00$PlaceHolderMain$g_3f1c$ctl00$pager", argument="2")
 
 
 def test_link_pager_on_its_last_page_has_no_next():
     url = "https://monre.gov.vn/Pages/ChuyenMuc.aspx?cm=%C4%90%E1%BA%A5t%20%C4%91ai&Page=2"
-    assert extract.next_page(file_response("listing-links.html", url), 2) is None
+    assert listing.next_page(file_response("listing-links.html", url), 2) is None
 
 
 def test_link_pager_next_page_from_page_one():
@@ -129,7 +129,7 @@ def test_link_pager_next_page_from_page_one():
     from scrapy.http import HtmlResponse
 
     response = HtmlResponse(url=url, body=html.encode(), encoding="utf-8")
-    assert extract.next_page(response, 1).url.endswith("&Page=2")
+    assert listing.next_page(response, 1).url.endswith("&Page=2")
 
 
 def test_error_page_is_recognised():

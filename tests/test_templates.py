@@ -126,12 +126,15 @@ def test_listing_date_wins_when_the_page_disagrees_on_the_day():
     assert article.date_text == "15/09/2015"
 
 
-def test_adding_a_template_is_a_few_declarative_lines(monkeypatch):
-    from monre_crawler import site
+def test_adding_a_layout_is_a_few_declarative_lines():
+    from dataclasses import replace
 
-    extra = site.ArticleTemplate(name="2026", title=".detail-title", date=".detail-meta", body=".detail-content")
-    monkeypatch.setattr(site, "ARTICLE_TEMPLATES", site.ARTICLE_TEMPLATES + (extra,))
-    article = extract.extract_article(redesign(REDESIGNS["divs-and-meta"][0]))
+    from monre_crawler.sites import Layout
+    from monre_crawler.sites.monre import PROFILE
+
+    extra = Layout(name="2026", title=".detail-title", date=".detail-meta", body=".detail-content")
+    profile = replace(PROFILE, layouts=PROFILE.layouts + (extra,))
+    article = extract.extract_article(redesign(REDESIGNS["divs-and-meta"][0]), profile=profile)
     assert (article.template, article.found) == ("2026", {"title": "selector", "date": "selector", "body": "selector"})
 
 

@@ -2,7 +2,14 @@
 
 import pytest
 
-from monre_crawler.urls import canonical_url, url_id
+from functools import partial
+
+from monre_crawler import urls
+from monre_crawler.sites.monre import PROFILE
+from monre_crawler.urls import url_id
+
+# as the spider calls it, with the monre profile's rule for parameters that never select content
+canonical_url = partial(urls.canonical_url, keeps_param=PROFILE.keeps_param)
 
 BASE = "https://monre.gov.vn"
 CANONICAL = "https://monre.gov.vn/Pages/tang-cuong.aspx"
@@ -40,3 +47,11 @@ def test_different_articles_differ():
 
 def test_offsite_links_keep_their_host():
     assert canonical_url("http://chinhphu.vn/Pages/a.aspx", BASE) == "http://chinhphu.vn/Pages/a.aspx"
+
+
+def test_repost_suffix_rule():
+    assert PROFILE.is_repost_of("https://monre.gov.vn/Pages/tang-cuong-1.aspx", CANONICAL)
+    assert PROFILE.is_repost_of("https://monre.gov.vn/pages/TANG-CUONG-12.aspx", CANONICAL)
+    assert not PROFILE.is_repost_of(CANONICAL, "https://monre.gov.vn/Pages/tang-cuong-1.aspx")
+    assert not PROFILE.is_repost_of("https://monre.gov.vn/Pages/tang-cuong-1.aspx",
+                                    "https://monre.gov.vn/Pages/tang.aspx")

@@ -41,9 +41,10 @@ def open_store(path, *, lock: bool = True, **settings):
     """The archive at ``path`` opened as a crawl opens it (``Store.from_settings``, the project's settings)."""
     from scrapy.settings import Settings
 
+    from monre_crawler.sites.monre import PROFILE
     from monre_crawler.store import Store
 
     values = Settings()
     values.setmodule("monre_crawler.settings")
     values.setdict({"SQLITE_PATH": str(path), **settings})
-    return Store.from_settings(values, lock=lock)
+    return Store.from_settings(values, lock=lock, is_repost_of=PROFILE.is_repost_of)

@@ -1,4 +1,4 @@
-"""Count, per key field, whether the template's own selectors found it or a generic fallback had to.
+"""Count, per key field, whether the layout's own selectors found it or a generic fallback had to.
 
 The counts go to the crawl stats (``monre/fields/<field>/<selector|fallback|missing>``); the run recorder
 stores them with the run and raises the alarm when fallbacks served too many articles (a redesign).
@@ -29,5 +29,5 @@ class ExtractionHealthPipeline(StatsPipeline):
             self.stats.inc_value("monre/fields/any_fallback")
         for missed in item.found.get("missed", ()):
             self.stats.inc_value(f"monre/fields/missed/{missed}")
-        self.stats.inc_value(f"monre/templates/{item.template or 'unknown'}")
+        self.stats.inc_value(f"monre/layouts/{item.template or 'unknown'}")
         return item

@@ -1,31 +1,31 @@
-"""Everything this crawler knows about the portal's markup, in one place.
+"""The profile of the ministry's portal, monre.gov.vn (SharePoint): everything the crawler knows about it.
 
-When the real portal differs from the site model (``tests/files/*.html``), this is the file to change:
-the category menu, the listing entries, the pager, the article templates, the page chrome that must never
-be mistaken for content, and what SharePoint's error pages say. Observed vs assumed, from the site model:
+When the real portal differs from the model of it (``tests/files/*.html``), this is the file to change:
+the category menu, the listing entries, the pager, the article layouts, the page chrome that must never
+be mistaken for content, what SharePoint's error pages say, and its URL rules. Observed vs assumed:
 
 - observed: category URLs ``/Pages/ChuyenMuc.aspx?cm=<name>``, article URLs ``/Pages/<slug>.aspx``,
   listing entries ``div.row.item`` with ``.item-title a`` and the date in ``.item-infor``'s second span,
   the article body ``.news-content > .ms-rtestate-field``, the trailing ``Theo …`` source line, the 2021
-  template's selectors (medium confidence);
+  layout's selectors (medium confidence);
 - assumed: the menu ``ul.main-menu``, the pager ``div.pager`` (postback or plain links), the 2024
-  template's ``h1.news-title``, ``.news-date`` and ``.news-sapo``.
+  layout's ``h1.news-title``, ``.news-date`` and ``.news-sapo``.
 
-Adding an article template is adding one :class:`ArticleTemplate` to :data:`ARTICLE_TEMPLATES`.
+Adding an article layout is adding one :class:`~monre_crawler.sites.Layout` to :data:`LAYOUTS`.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from urllib.parse import parse_qsl, quote, urlsplit
+
+from . import Layout, Profile
 
 DEFAULT_BASE_URL = "https://monre.gov.vn"
 
 # --- Home page: the navigation menu links every news category ---------------------------------------
 HOME_PATH = "/"
 MENU_LINKS = "ul.main-menu a"
-CATEGORY_PATH = "/pages/chuyenmuc.aspx"  # compared lower-cased: SharePoint paths ignore case
+CATEGORY_PATH = "/Pages/ChuyenMuc.aspx"  # compared without regard to case, as SharePoint does
 CATEGORY_PARAM = "cm"
 
 # --- Category listing ------------------------------------------------------------------------------------
@@ -33,42 +33,30 @@ LISTING_ENTRY = "div.row.item"
 LISTING_LINK = ".item-title a"
 LISTING_DATE = ".item-infor span:nth-of-type(2)"
 LISTING_PAGE_PARAM = "Page"  # plain-link pager: ChuyenMuc.aspx?cm=…&Page=N
+# SharePoint answers a page past the end with the last page again: a page that repeats an earlier one (or is
+# empty) ends the category.
+REPEATED_PAGE_ENDS_CATEGORY = True
 
 # --- Pager: ASP.NET postback links or plain links ------------------------------------------------------
-PAGER = "div.pager"
 PAGER_CURRENT = "div.pager .current"
 PAGER_LINKS = "div.pager a"
 POSTBACK_FORM = "form#aspnetForm"
 POSTBACK_HREF = re.compile(r"""__doPostBack\(\s*['"]([^'"]*)['"]\s*,\s*['"]([^'"]*)['"]\s*\)""")
+POSTBACK_FIELDS = ("__EVENTTARGET", "__EVENTARGUMENT")  # the form fields of a postback's target and argument
 # Link texts that mean "next page" when the pager has no numbered link to the next page.
 NEXT_LINK_TEXTS = frozenset({"»", "›", ">", ">>", "tiếp", "sau", "trang sau", "next", "tiếp theo"})
 
 
 # --- Article pages -----------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class ArticleTemplate:
-    """Where one of the portal's article templates keeps each field (CSS selectors).
-
-    ``body`` selects the element whose children are the article's own content; ``title``, ``date``
-    and ``lead`` select elements whose text is the field.
-    """
-
-    name: str
-    title: str
-    body: str
-    date: str | None = None
-    lead: str | None = None
-
-
-ARTICLE_TEMPLATES: tuple[ArticleTemplate, ...] = (
-    ArticleTemplate(
+LAYOUTS: tuple[Layout, ...] = (
+    Layout(
         name="2024",
         title="h1.news-title",
         date=".news-date",
         lead=".news-sapo",
         body=".news-content > .ms-rtestate-field",
     ),
-    ArticleTemplate(
+    Layout(
         name="2021",
         title="#layoutBanTin h4",
         date="#publish-date em",
@@ -101,7 +89,7 @@ CHROME = (
     ".aspNetHidden",
     ".breadcrumb",
 )
-# Class or id fragments that mark chrome in a template nobody described yet.
+# Class or id fragments that mark chrome in a layout nobody described yet.
 CHROME_HINTS = re.compile(
     r"(^|[\s_-])(header|menu|nav|sidebar|side-bar|banner|footer|related|(tin-?)?lien-?quan|tin-?khac|tin-?moi|"
     r"xem-?them|other-?news|more-?news|comment|binh-?luan|y-?kien|share|social|print|tools|breadcrumb|latest|"
@@ -131,25 +119,24 @@ ERROR_PAGE_MARKERS = (
 )
 
 
-def is_category_url(url: str) -> bool:
-    parts = urlsplit(url)
-    return parts.path.lower() == CATEGORY_PATH and any(
-        k.lower() == CATEGORY_PARAM for k, _ in parse_qsl(parts.query)
-    )
+# --- URLs -----------------------------------------------------------------------------------------------------
+ARTICLE_PATH = ("/pages/", ".aspx")  # /Pages/<slug>.aspx, any case
+# Query parameters that never select content: SharePoint's back-link (``Source``) and campaign tracking.
+DROPPED_PARAMS = frozenset({"source"})
+DROPPED_PARAM_PREFIXES = ("utm_",)
+# SharePoint publishes a repeated slug as ``<slug>-1`` (``-2``…): such a URL with the content of ``<slug>``
+# is a repost of it.
+REPOST_SUFFIX = re.compile(r"-\d+$")
+DEFAULT_ENCODING = "utf-8"  # the portal's pages are UTF-8, even those that do not say so
 
-
-def category_name(url: str) -> str | None:
-    """The category a listing URL shows (its ``cm`` parameter, percent-decoded)."""
-    for key, value in parse_qsl(urlsplit(url).query):
-        if key.lower() == CATEGORY_PARAM:
-            return value
-    return None
-
-
-def listing_url(base_url: str, name: str) -> str:
-    return f"{base_url}/Pages/ChuyenMuc.aspx?{CATEGORY_PARAM}={quote(name, safe='')}"
-
-
-def is_article_url(url: str) -> bool:
-    path = urlsplit(url).path.lower()
-    return path.startswith("/pages/") and path.endswith(".aspx") and path != CATEGORY_PATH
+PROFILE = Profile(
+    name="monre", base_url=DEFAULT_BASE_URL, home_path=HOME_PATH, menu_links=MENU_LINKS,
+    category_path=CATEGORY_PATH, category_param=CATEGORY_PARAM, listing_entry=LISTING_ENTRY,
+    listing_link=LISTING_LINK, listing_date=LISTING_DATE, listing_page_param=LISTING_PAGE_PARAM,
+    repeated_page_ends_category=REPEATED_PAGE_ENDS_CATEGORY, pager_current=PAGER_CURRENT, pager_links=PAGER_LINKS,
+    postback_form=POSTBACK_FORM, postback_href=POSTBACK_HREF, postback_fields=POSTBACK_FIELDS,
+    next_link_texts=NEXT_LINK_TEXTS, layouts=LAYOUTS, chrome=CHROME, chrome_hints=CHROME_HINTS,
+    chrome_headings=CHROME_HEADINGS, source_line=SOURCE_LINE, attachment_extensions=ATTACHMENT_EXTENSIONS,
+    error_page_markers=ERROR_PAGE_MARKERS, article_path=ARTICLE_PATH, dropped_params=DROPPED_PARAMS,
+    dropped_param_prefixes=DROPPED_PARAM_PREFIXES, repost_suffix=REPOST_SUFFIX, default_encoding=DEFAULT_ENCODING,
+)

@@ -1,0 +1,267 @@
+"""The shared mechanics of a portal spider: home page → categories → listing pages → articles.
+
+:class:`PortalSpider` knows no portal: it reads one from its ``profile`` (:mod:`monre_crawler.sites`). A
+portal's spider is this class with a name and a profile (``spiders/monre.py``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from urllib.parse import urlsplit
+
+import scrapy
+from form2request import form2request
+from scrapy.downloadermiddlewares.retry import get_retry_request
+from scrapy.exceptions import IgnoreRequest, UsageError
+from scrapy.spidermiddlewares.httperror import HttpError
+
+from .. import extract
+from ..extensions import store_of
+from ..items import ArticleItem, ListingSighting
+from ..listing import ListingEntry, listing_entries, next_page
+from ..sites import Profile
+from ..text import clean, fold, nfc
+from ..urls import canonical_url, url_id
+
+ARTICLE_PRIORITY = 10  # articles of a listing page go before the next listing page: few pending at once
+PERMANENT_STATUSES = (404, 410)
+
+
+class PortalSpider(scrapy.Spider):
+    """Crawl the news of a portal described by ``profile``.
+
+    Starts at the home page of ``base_url``, finds every news category in its navigation menu and pages
+    through each category's listing (ASP.NET postback pagers and plain-link pagers alike), fetching every
+    article that is not stored yet.
+
+    Spider arguments (``-a NAME=VALUE``):
+
+    ``base_url``
+        The portal to crawl, an ``http`` or ``https`` URL without a path. Default: the profile's
+        ``base_url``. Point it at a mirror or at the stand-in portal (``http://127.0.0.1:8765``).
+    ``categories``
+        Comma-separated category names to crawl, as the portal's menu spells them, compared without regard
+        to case or diacritics (``-a "categories=Đất đai,moi truong"``). Default: every category in the menu.
+    ``full``
+        ``1`` to fetch every listed article again and update the ones whose content changed; ``0``
+        (default) for an incremental run, which fetches only articles not stored yet and stops paging a
+        category at the first listing page whose articles are all stored (once that category has been
+        crawled to its end by an earlier, completed run).
+    """
+
+    profile: Profile  # set by each portal's spider
+    arguments = ("base_url", "categories", "full")
+
+    def __init__(self, base_url: str | None = None, categories: str | None = None, full: str = "0",
+                 *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.base_url, self.wanted, self.full = self.validate_arguments(base_url, categories, full)
+        self.allowed_domains = [urlsplit(self.base_url).hostname]
+        self.pending: dict[str, list[str]] = {}  # article id -> categories, for fetches under way
+        # With full=1, stored articles are fetched again: remember which were, once per run. (16-hex ids:
+        # about 1 MB per 20,000 articles, less than Scrapy's own dupefilter keeps for the same requests.)
+        self.refetched: set[str] = set()
+        self.categories_started: set[str] = set()
+        self.categories_done: set[str] = set()  # paged to the end (or to a page of stored articles)
+        self.categories_failed: set[str] = set()  # an article fetch failed: not done, whatever its paging
+        self.categories_complete_before: set[str] = set()  # crawled to their end by an earlier, completed run
+        self.portal_reached = False
+
+    @classmethod
+    def validate_arguments(cls, base_url=None, categories=None, full="0"):
+        """Check the ``-a`` arguments; raise UsageError with a message naming the bad one."""
+        if base_url is None:
+            base_url = cls.profile.base_url
+        parts = urlsplit(str(base_url).strip())
+        if parts.scheme not in ("http", "https") or not parts.hostname or parts.path not in ("", "/") \
+                or parts.query or parts.fragment:
+            raise UsageError(f"-a base_url must be an http(s) URL of a site, like {cls.profile.base_url}; got {base_url!r}")
+        wanted = None
+        if categories is not None:
+            wanted = [nfc(c).strip() for c in str(categories).split(",") if c.strip()]
+            if not wanted:
+                raise UsageError("-a categories must name at least one category, comma-separated")
+        flag = str(full).strip().lower()
+        if flag not in ("0", "1", "true", "false", "yes", "no", ""):
+            raise UsageError(f"-a full must be 1 or 0; got {full!r}")
+        return f"{parts.scheme}://{parts.netloc}", wanted, flag in ("1", "true", "yes")
+
+    async def start(self):
+        self.store = store_of(self.crawler)  # the archive, for what is stored already and category states
+        yield scrapy.Request(self.base_url + self.profile.home_path, callback=self.parse_home, errback=self.on_error,
+                             dont_filter=True)
+
+    # --- home page ------------------------------------------------------------------------------------------
+    def parse_home(self, response):
+        response = self._with_encoding(response)
+        self.portal_reached = True
+        menu = {}
+        for link in response.css(self.profile.menu_links):
+            url = response.urljoin(link.attrib.get("href", ""))
+            if self.profile.is_category_url(url):
+                name = clean(self.profile.category_name(url))
+                menu.setdefault(name, url)
+        if not menu:
+            self.logger.error("No news category found in the home page's menu (%r): has the portal changed?",
+                              self.profile.menu_links)
+        selected = menu
+        if self.wanted is not None:
+            by_fold = {fold(name): name for name in menu}
+            selected = {}
+            for name in self.wanted:
+                known = by_fold.get(fold(name))
+                if known:
+                    selected[known] = menu[known]
+                else:
+                    self.logger.warning("Category %r is not in the portal's menu (%s); crawling it anyway",
+                                        name, ", ".join(menu) or "empty")
+                    selected[name] = self.profile.listing_url(self.base_url, name)
+        self.crawler.stats.set_value("monre/categories", len(selected))
+        for name, url in selected.items():
+            yield scrapy.Request(url, callback=self.parse_listing, errback=self.on_error,
+                                 cb_kwargs={"category": name, "page": 1, "seen": frozenset()})
+
+    # --- listings -------------------------------------------------------------------------------------------------
+    def parse_listing(self, response, category: str, page: int, seen: frozenset):
+        response = self._with_encoding(response)
+        if extract.is_error_page(response, self.profile):
+            yield from self._retry_error_page(response, category)
+            return
+        if category not in self.categories_started:
+            self.categories_started.add(category)
+            # Read the state before marking the category unfinished for this run (a killed run leaves it so).
+            if self.store.category_complete(category):
+                self.categories_complete_before.add(category)
+            self.store.set_category_state([category], complete=False)
+        entries = []
+        for entry in listing_entries(response, self.profile):
+            url = canonical_url(entry.url, self.base_url, self.profile.keeps_param)
+            if self.profile.is_article_url(url) and urlsplit(url).netloc == urlsplit(self.base_url).netloc:
+                entries.append((url_id(url), url, entry))
+        signature = hashlib.sha1("\n".join(sorted(i for i, _, _ in entries)).encode()).hexdigest()
+        if not entries or (self.profile.repeated_page_ends_category and signature in seen):
+            # An empty page, or the same page again (a portal that answers a page past the end with the last).
+            self.logger.debug("%s: page %d repeats an earlier page or is empty: end of category", category, page)
+            self.categories_done.add(category)
+            return
+        self.crawler.stats.inc_value("monre/listing_pages")
+        ids = [i for i, _, _ in entries]
+        known = self.store.known_ids(ids)
+        if known:
+            yield ListingSighting(category=category, article_ids=sorted(known))
+        for aid, url, entry in entries:
+            if aid in self.pending:  # listed again (another category, another spelling of its URL)
+                self.crawler.stats.inc_value("monre/duplicates/listed_again")
+                if category not in self.pending[aid]:
+                    self.pending[aid].append(category)
+                continue
+            if aid in known:
+                if not self.full or aid in self.refetched:
+                    continue
+                self.refetched.add(aid)
+            self.pending[aid] = [category]
+            yield scrapy.Request(url, callback=self.parse_article, errback=self.on_error,
+                                 priority=ARTICLE_PRIORITY,
+                                 cb_kwargs={"aid": aid, "url": url, "category": category, "listing": entry})
+
+        if not self.full and len(known) == len(entries) and category in self.categories_complete_before:
+            self.logger.debug("%s: every article on page %d is stored: done (incremental run)", category, page)
+            self.categories_done.add(category)
+            return
+        following = next_page(response, page, self.profile)
+        if following is None:
+            self.categories_done.add(category)
+            return
+        max_pages = self.settings.getint("MONRE_MAX_PAGES")
+        if max_pages and page >= max_pages:
+            self.logger.warning("%s: stopping at page %d (MONRE_MAX_PAGES)", category, page)
+            self.categories_done.add(category)
+            return
+        kwargs = {"category": category, "page": page + 1, "seen": seen | {signature}}
+        if following.target is not None:
+            form = response.css(self.profile.postback_form) or response.css("form")
+            if not form:
+                self.logger.error("%s: the pager posts back but page %d has no form", category, page)
+                return
+            data = dict(zip(self.profile.postback_fields, (following.target, following.argument)))
+            yield form2request(form[0], data, click=False).to_scrapy(
+                callback=self.parse_listing, errback=self.on_error, cb_kwargs=kwargs)
+        else:
+            yield scrapy.Request(following.url, callback=self.parse_listing, errback=self.on_error, cb_kwargs=kwargs)
+
+    # --- articles ----------------------------------------------------------------------------------------------------
+    def parse_article(self, response, aid: str, url: str, category: str, listing: ListingEntry):
+        response = self._with_encoding(response)
+        if extract.is_error_page(response, self.profile):
+            yield from self._retry_error_page(response, category, aid)
+            return
+        if "\ufffd" in response.text:
+            self.crawler.stats.inc_value("monre/pages_with_invalid_utf8")
+            self.logger.warning("%s has %d byte sequence(s) that are not UTF-8: left out of the text",
+                                response.url, response.text.count("\ufffd"))
+        fields = extract.extract_article(response, listing_title=listing.title, listing_date=listing.date_text,
+                                         profile=self.profile)
+        categories = self.pending.pop(aid, [category])
+        yield ArticleItem(
+            id=aid,
+            url=url,
+            title=fields.title,
+            summary=fields.summary,
+            body_text=fields.body_text,
+            body_html=fields.body_html,
+            date_text=fields.date_text,
+            listing_date_text=listing.date_text,
+            source=fields.source,
+            image_urls=fields.image_urls,
+            attachments=fields.attachments,
+            categories=categories,
+            template=fields.template,
+            found=fields.found | ({"missed": fields.missed} if fields.missed else {}),
+        )
+
+    def _with_encoding(self, response):
+        """The response, read in the portal's encoding when neither the header nor the page declares one."""
+        if response._declared_encoding() is None:  # noqa: SLF001 - Scrapy has no public accessor
+            return response.replace(encoding=self.profile.default_encoding)
+        return response
+
+    # --- failures ---------------------------------------------------------------------------------------------------
+    def _retry_error_page(self, response, category, aid=None):
+        retry = get_retry_request(response.request, spider=self, reason="error_page", max_retry_times=None)
+        if retry is not None:
+            retry.meta.pop("download_latency", None)  # a measurement of the last response, not of the retry
+            yield retry
+            return
+        self.crawler.stats.inc_value("monre/errors/error_page")
+        self.logger.error("%s answered with an error page (%r) after retries", response.url,
+                          clean(response.css("title::text").get())[:80])
+        self._failed(category, aid)
+
+    def on_error(self, failure):
+        request = failure.request
+        kwargs = request.cb_kwargs
+        category, aid = kwargs.get("category"), kwargs.get("aid")
+        if failure.check(HttpError) and failure.value.response.status in PERMANENT_STATUSES:
+            self.crawler.stats.inc_value("monre/dead_links")
+            self.logger.warning("Dead link: %s answered %d", request.url, failure.value.response.status)
+            self.pending.pop(aid, None)
+            return
+        if failure.check(IgnoreRequest) and not failure.check(HttpError):
+            self.crawler.stats.inc_value("monre/ignored")
+            self.logger.warning("Not followed: %s (%s)", request.url, failure.getErrorMessage() or "offsite")
+            self.pending.pop(aid, None)
+            return
+        if failure.check(HttpError):
+            reason = f"HTTP {failure.value.response.status}"
+        else:
+            reason = f"{failure.type.__name__}: {failure.getErrorMessage()}"
+        self.crawler.stats.inc_value("monre/errors/fetch")
+        if category is None:
+            self.crawler.stats.set_value("monre/unreachable", f"{request.url} ({reason})")
+        self.logger.error("Could not fetch %s: %s", request.url, reason)
+        self._failed(category, aid)
+
+    def _failed(self, category, aid):
+        for name in self.pending.pop(aid, [category]) if aid else [category]:
+            if name:
+                self.categories_failed.add(name)
