@@ -8,8 +8,10 @@ A run is ``failed`` when the portal could not be reached, when it ended for any 
 ``finished`` (a SIGTERM gives ``shutdown``), when the archive could not be written, or when more than
 ``MONRE_MAX_ERRORS`` errors were logged; ``degraded`` when generic fallbacks, not the layouts' own
 selectors, had to find a key field of more than ``MONRE_FALLBACK_ALARM`` of the articles (the portal has
-probably changed its layouts); ``ok`` otherwise. The verdict goes to the stats (``monre/run_status``),
-where the project's ``crawl`` command reads it to exit non-zero, so that cron notices.
+probably changed its layouts); ``ok`` otherwise. The verdict stays with the recorder
+(``status``, ``message``, ``run_id``), where the project's ``crawl`` command reads it to exit non-zero, so
+that cron notices. What the verdict needs of the crawl's progress, it reads from the spider's
+:class:`~monre_crawler.state.CrawlState`.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import logging
 
 from scrapy import signals
 
+from .items import KEY_FIELDS
 from .store import Store
 
 logger = logging.getLogger(__name__)
@@ -33,6 +36,8 @@ class CrawlRunRecorder:
         self.crawler = crawler
         self.store = store
         self.run_id: int | None = None
+        self.status: str | None = None  # the verdict, once the spider closed: ok, failed or degraded …
+        self.message = ""  # … and why
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -45,54 +50,21 @@ class CrawlRunRecorder:
 
     def spider_opened(self, spider):
         self.store.fail_interrupted_runs()
-        args = {"base_url": getattr(spider, "base_url", None), "categories": getattr(spider, "wanted", None),
-                "full": getattr(spider, "full", False)}
-        self.run_id = self.store.start_run(spider.name, args)
-        self.crawler.stats.set_value("monre/run_id", self.run_id)
+        self.run_id = self.store.start_run(spider.name, spider.state.arguments)
 
     def spider_closed(self, spider, reason):
-        stats = self.crawler.stats
-        settings = self.crawler.settings
-        if reason == "finished":
-            done = set(getattr(spider, "categories_done", ())) - set(getattr(spider, "categories_failed", ()))
-            if done:
-                self.store.set_category_state(sorted(done), complete=True)
-        errors = stats.get_value("log_count/ERROR", 0)
-        articles = stats.get_value("monre/fields/articles", 0)
-        fallback_share = stats.get_value("monre/fields/any_fallback", 0) / articles if articles else 0.0
-        fields = {
-            name: {how: stats.get_value(f"monre/fields/{name}/{how}", 0) for how in ("selector", "fallback", "missing")}
-            for name in ("title", "date", "body")
-        }
-        fields["articles"] = articles
-        fields["fallback_share"] = round(fallback_share, 4)
-        fields["selectors_missed"] = {
-            key.removeprefix("monre/fields/missed/"): value
-            for key, value in stats.get_stats().items() if key.startswith("monre/fields/missed/")
-        }
-        status, message = "ok", ""
-        unreachable = stats.get_value("monre/unreachable")
-        if stats.get_value("monre/database_error"):
-            status, message = "failed", f"cannot write the archive: {stats.get_value('monre/database_error')}"
-        elif not getattr(spider, "portal_reached", True):
-            status, message = "failed", f"cannot reach the portal at {unreachable or getattr(spider, 'base_url', '?')}"
-        elif reason != "finished":
-            status, message = "failed", f"the crawl ended early ({reason})"
-        elif errors > settings.getint("MONRE_MAX_ERRORS"):
-            status, message = "failed", f"{errors} errors, more than MONRE_MAX_ERRORS={settings.getint('MONRE_MAX_ERRORS')}"
-        elif articles and fallback_share > settings.getfloat("MONRE_FALLBACK_ALARM"):
-            status = "degraded"
-            missed = ", ".join(f"{k} ({v})" for k, v in sorted(fields["selectors_missed"].items())) or "none recorded"
-            message = (f"generic fallbacks had to find a key field for {fallback_share:.0%} of the articles "
-                       f"(alarm above {settings.getfloat('MONRE_FALLBACK_ALARM'):.0%}): has the portal changed its page "
-                       f"layouts? Selectors that missed: {missed}")
-            logger.error("Extraction degraded: %s", message)
-        counts = self.store.counts
-        stats.set_value("monre/run_status", status)
-        stats.set_value("monre/run_message", message)
+        state = spider.state
+        if reason == "finished" and state.completed_categories():
+            self.store.set_category_state(state.completed_categories(), complete=True)
+        errors = self.crawler.stats.get_value("log_count/ERROR", 0)  # before this recorder logs its own
+        fields = self._fields()
+        self.status, self.message = self._verdict(state, reason, fields, errors)
+        if self.status == "degraded":
+            logger.error("Extraction degraded: %s", self.message)
+        stats, counts = self.crawler.stats, self.store.counts
         self.store.finish_run(
             self.run_id,
-            status=status,
+            status=self.status,
             finish_reason=reason,
             requests=stats.get_value("downloader/request_count", 0),
             items_new=counts["new"],
@@ -101,8 +73,40 @@ class CrawlRunRecorder:
             items_dropped=stats.get_value("item_dropped_count", 0),
             errors=errors,
             fields=fields,
-            message=message or None,
+            message=self.message or None,
         )
-        if status != "ok":
-            logger.error("Run %s %s: %s", self.run_id, status, message)
+        if self.status != "ok":
+            logger.error("Run %s %s: %s", self.run_id, self.status, self.message)
         self.store.close()
+
+    def _fields(self) -> dict:
+        """Per key field, how often the layouts' selectors or a fallback found it (``crawl_runs.fields``)."""
+        stats = self.crawler.stats.get_stats()
+        articles = stats.get("monre/fields/articles", 0)
+        fields = {name: {how: stats.get(f"monre/fields/{name}/{how}", 0) for how in ("selector", "fallback", "missing")}
+                  for name in KEY_FIELDS}
+        fields["articles"] = articles
+        fields["fallback_share"] = round(stats.get("monre/fields/any_fallback", 0) / articles if articles else 0.0, 4)
+        fields["selectors_missed"] = {key.removeprefix("monre/fields/missed/"): value
+                                      for key, value in stats.items() if key.startswith("monre/fields/missed/")}
+        return fields
+
+    def _verdict(self, state, reason: str, fields: dict, errors: int) -> tuple[str, str]:
+        """The run's status (``ok``, ``failed``, ``degraded``) and the message that says why."""
+        settings, stats = self.crawler.settings, self.crawler.stats
+        articles = stats.get_value("monre/fields/articles", 0)
+        fallback_share = stats.get_value("monre/fields/any_fallback", 0) / articles if articles else 0.0
+        if state.archive_error:
+            return "failed", f"cannot write the archive: {state.archive_error}"
+        if not state.portal_reached:
+            return "failed", f"cannot reach the portal at {state.unreachable or state.base_url}"
+        if reason != "finished":
+            return "failed", f"the crawl ended early ({reason})"
+        if errors > settings.getint("MONRE_MAX_ERRORS"):
+            return "failed", f"{errors} errors, more than MONRE_MAX_ERRORS={settings.getint('MONRE_MAX_ERRORS')}"
+        if articles and fallback_share > settings.getfloat("MONRE_FALLBACK_ALARM"):
+            missed = ", ".join(f"{k} ({v})" for k, v in sorted(fields["selectors_missed"].items())) or "none recorded"
+            return "degraded", (f"generic fallbacks had to find a key field for {fallback_share:.0%} of the articles "
+                                f"(alarm above {settings.getfloat('MONRE_FALLBACK_ALARM'):.0%}): has the portal "
+                                f"changed its page layouts? Selectors that missed: {missed}")
+        return "ok", ""

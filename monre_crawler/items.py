@@ -8,6 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+# The fields whose extraction is watched: per article, whether a layout's selector or a generic fallback
+# found each (``ArticleItem.found``), counted into crawl_runs.fields.
+KEY_FIELDS = ("title", "date", "body")
+
 
 @dataclass
 class ArticleItem:
@@ -26,7 +30,8 @@ class ArticleItem:
     categories: list[str] = field(default_factory=list)
     template: str | None = None
     content_hash: str = ""  # set by ContentHashPipeline
-    found: dict = field(default_factory=dict)  # per field: "selector" | "fallback" | "missing"
+    found: dict = field(default_factory=dict)  # per KEY_FIELDS name: "selector" | "fallback" | "missing"
+    missed: list[str] = field(default_factory=list)  # the layout selectors that found nothing
 
 
 @dataclass

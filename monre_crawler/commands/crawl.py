@@ -22,6 +22,7 @@ from scrapy.exceptions import UsageError
 
 from twisted.internet.defer import Deferred
 
+from monre_crawler.extensions import CrawlRunRecorder
 from monre_crawler.schema import StoreError
 
 EXIT = {"ok": 0, "failed": 1, "degraded": 3}
@@ -56,16 +57,14 @@ class Command(ScrapyCrawlCommand):
             return self._fail(2, str(refused[0]))
         if self.crawler_process.bootstrap_failed:
             return self._fail(1, "the crawl could not start (see the log above)")
-        stats = crawler.stats
-        status = stats.get_value("monre/run_status") if stats else None
-        if status is None:
+        recorder = _recorder(crawler)
+        if recorder is None or recorder.status is None:
             if hasattr(spidercls, "validate_arguments"):
                 return self._fail(1, "the crawl ended without recording its run (see the log above)")
             return
-        self.exitcode = EXIT.get(status, 1)
+        self.exitcode = EXIT.get(recorder.status, 1)
         if self.exitcode:
-            run = stats.get_value("monre/run_id")
-            sys.stderr.write(f"monre: run {run} {status}: {stats.get_value('monre/run_message')}\n")
+            sys.stderr.write(f"monre: run {recorder.run_id} {recorder.status}: {recorder.message}\n")
 
     def _fail(self, code: int, message: str) -> None:
         sys.stderr.write(f"monre: {message}\n")
@@ -87,3 +86,11 @@ def _on_refusal(started, record) -> None:
         if not task.cancelled() and isinstance(task.exception(), StoreError):
             record(task.exception())
     started.add_done_callback(done)
+
+
+def _recorder(crawler) -> CrawlRunRecorder | None:
+    """The crawl's run recorder, which holds the run's verdict (None when the crawl never got that far)."""
+    try:
+        return crawler.get_extension(CrawlRunRecorder)
+    except RuntimeError:  # the extensions were never built
+        return None

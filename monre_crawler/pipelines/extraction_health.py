@@ -8,11 +8,10 @@ from __future__ import annotations
 
 import logging
 
-from ..items import ArticleItem
+from ..items import KEY_FIELDS, ArticleItem
 from .base import StatsPipeline
 
 logger = logging.getLogger(__name__)
-KEY_FIELDS = ("title", "date", "body")
 
 
 class ExtractionHealthPipeline(StatsPipeline):
@@ -27,7 +26,7 @@ class ExtractionHealthPipeline(StatsPipeline):
             fallback |= how == "fallback"
         if fallback:
             self.stats.inc_value("monre/fields/any_fallback")
-        for missed in item.found.get("missed", ()):
+        for missed in item.missed:
             self.stats.inc_value(f"monre/fields/missed/{missed}")
         self.stats.inc_value(f"monre/layouts/{item.template or 'unknown'}")
         return item

@@ -51,7 +51,7 @@ class SQLitePipeline:
 
     def _give_up(self, exc):
         """The archive cannot be written (disk full, file removed…): stop the crawl, keep what is stored."""
-        self.crawler.stats.set_value("monre/database_error", describe_error(exc))
+        self.crawler.spider.state.archive_error = describe_error(exc)
         logger.error("Cannot write the archive %s: %s; stopping the crawl", self.store.path, exc)
         if self.crawler.engine is not None and self.crawler.engine.running:
             deferred_from_coro(self.crawler.engine.close_spider_async(reason="database_error"))

@@ -20,6 +20,7 @@ from ..extensions import store_of
 from ..items import ArticleItem, ListingSighting
 from ..listing import ListingEntry, listing_entries, next_page
 from ..sites import Profile
+from ..state import CrawlState
 from ..text import clean, fold, nfc
 from ..urls import canonical_url, url_id
 
@@ -57,15 +58,7 @@ class PortalSpider(scrapy.Spider):
         super().__init__(*args, **kwargs)
         self.base_url, self.wanted, self.full = self.validate_arguments(base_url, categories, full)
         self.allowed_domains = [urlsplit(self.base_url).hostname]
-        self.pending: dict[str, list[str]] = {}  # article id -> categories, for fetches under way
-        # With full=1, stored articles are fetched again: remember which were, once per run. (16-hex ids:
-        # about 1 MB per 20,000 articles, less than Scrapy's own dupefilter keeps for the same requests.)
-        self.refetched: set[str] = set()
-        self.categories_started: set[str] = set()
-        self.categories_done: set[str] = set()  # paged to the end (or to a page of stored articles)
-        self.categories_failed: set[str] = set()  # an article fetch failed: not done, whatever its paging
-        self.categories_complete_before: set[str] = set()  # crawled to their end by an earlier, completed run
-        self.portal_reached = False
+        self.state = CrawlState(self.base_url, self.wanted, self.full)
 
     @classmethod
     def validate_arguments(cls, base_url=None, categories=None, full="0"):
@@ -94,7 +87,7 @@ class PortalSpider(scrapy.Spider):
     # --- home page ------------------------------------------------------------------------------------------
     def parse_home(self, response):
         response = self._with_encoding(response)
-        self.portal_reached = True
+        self.state.portal_reached = True
         menu = {}
         for link in response.css(self.profile.menu_links):
             url = response.urljoin(link.attrib.get("href", ""))
@@ -119,81 +112,104 @@ class PortalSpider(scrapy.Spider):
         self.crawler.stats.set_value("monre/categories", len(selected))
         for name, url in selected.items():
             yield scrapy.Request(url, callback=self.parse_listing, errback=self.on_error,
-                                 cb_kwargs={"category": name, "page": 1, "seen": frozenset()})
+                                 cb_kwargs={"category": name, "page": 1, "seen_pages": frozenset()})
 
     # --- listings -------------------------------------------------------------------------------------------------
-    def parse_listing(self, response, category: str, page: int, seen: frozenset):
+    def parse_listing(self, response, category: str, page: int, seen_pages: frozenset):
+        """One page of a category: the articles to fetch, then the next page (``seen_pages``: signatures of
+        the category's earlier pages)."""
         response = self._with_encoding(response)
         if extract.is_error_page(response, self.profile):
             yield from self._retry_error_page(response, category)
             return
-        if category not in self.categories_started:
-            self.categories_started.add(category)
-            # Read the state before marking the category unfinished for this run (a killed run leaves it so).
-            if self.store.category_complete(category):
-                self.categories_complete_before.add(category)
-            self.store.set_category_state([category], complete=False)
-        entries = []
-        for entry in listing_entries(response, self.profile):
-            url = canonical_url(entry.url, self.base_url, self.profile.keeps_param)
-            if self.profile.is_article_url(url) and urlsplit(url).netloc == urlsplit(self.base_url).netloc:
-                entries.append((url_id(url), url, entry))
-        signature = hashlib.sha1("\n".join(sorted(i for i, _, _ in entries)).encode()).hexdigest()
-        if not entries or (self.profile.repeated_page_ends_category and signature in seen):
+        self._start_category(category)
+        entries = self._article_entries(response)
+        ids = [article_id for article_id, _, _ in entries]
+        signature = hashlib.sha1("\n".join(sorted(ids)).encode()).hexdigest()
+        if not entries or (self.profile.repeated_page_ends_category and signature in seen_pages):
             # An empty page, or the same page again (a portal that answers a page past the end with the last).
             self.logger.debug("%s: page %d repeats an earlier page or is empty: end of category", category, page)
-            self.categories_done.add(category)
+            self.state.categories_done.add(category)
             return
         self.crawler.stats.inc_value("monre/listing_pages")
-        ids = [i for i, _, _ in entries]
-        known = self.store.known_ids(ids)
-        if known:
-            yield ListingSighting(category=category, article_ids=sorted(known))
-        for aid, url, entry in entries:
-            if aid in self.pending:  # listed again (another category, another spelling of its URL)
+        stored = self.store.known_ids(ids)
+        if stored:
+            yield ListingSighting(category=category, article_ids=sorted(stored))
+        yield from self._article_requests(entries, stored, category)
+        if not self.state.full and len(stored) == len(entries) and category in self.state.categories_complete_before:
+            self.logger.debug("%s: every article on page %d is stored: done (incremental run)", category, page)
+            self.state.categories_done.add(category)
+            return
+        yield from self._next_listing_page(response, category, page, seen_pages | {signature})
+
+    def _start_category(self, category: str) -> None:
+        """On a category's first page: note whether an earlier run completed it, then mark it unfinished
+        for this run (a killed run leaves it so)."""
+        if category in self.state.categories_started:
+            return
+        self.state.categories_started.add(category)
+        if self.store.category_complete(category):
+            self.state.categories_complete_before.add(category)
+        self.store.set_category_state([category], complete=False)
+
+    def _article_entries(self, response) -> list[tuple[str, str, ListingEntry]]:
+        """The page's entries that link an article of this portal: (article id, canonical URL, entry)."""
+        entries = []
+        netloc = urlsplit(self.base_url).netloc
+        for entry in listing_entries(response, self.profile):
+            url = canonical_url(entry.url, self.base_url, self.profile.keeps_param)
+            if self.profile.is_article_url(url) and urlsplit(url).netloc == netloc:
+                entries.append((url_id(url), url, entry))
+        return entries
+
+    def _article_requests(self, entries, stored: set[str], category: str):
+        """Requests for the listed articles not stored yet (all of them once per run with full=1), each
+        article fetched once whatever the number of categories and spellings it is listed under."""
+        pending = self.state.pending
+        for article_id, url, entry in entries:
+            if article_id in pending:  # listed again (another category, another spelling of its URL)
                 self.crawler.stats.inc_value("monre/duplicates/listed_again")
-                if category not in self.pending[aid]:
-                    self.pending[aid].append(category)
+                if category not in pending[article_id]:
+                    pending[article_id].append(category)
                 continue
-            if aid in known:
-                if not self.full or aid in self.refetched:
+            if article_id in stored:
+                if not self.state.full or article_id in self.state.refetched:
                     continue
-                self.refetched.add(aid)
-            self.pending[aid] = [category]
+                self.state.refetched.add(article_id)
+            pending[article_id] = [category]
             yield scrapy.Request(url, callback=self.parse_article, errback=self.on_error,
                                  priority=ARTICLE_PRIORITY,
-                                 cb_kwargs={"aid": aid, "url": url, "category": category, "listing": entry})
+                                 cb_kwargs={"article_id": article_id, "url": url, "category": category,
+                                            "listing": entry})
 
-        if not self.full and len(known) == len(entries) and category in self.categories_complete_before:
-            self.logger.debug("%s: every article on page %d is stored: done (incremental run)", category, page)
-            self.categories_done.add(category)
-            return
+    def _next_listing_page(self, response, category: str, page: int, seen_pages: frozenset):
+        """The request for the category's next page (a plain link or an ASP.NET postback), if any."""
         following = next_page(response, page, self.profile)
         if following is None:
-            self.categories_done.add(category)
+            self.state.categories_done.add(category)
             return
         max_pages = self.settings.getint("MONRE_MAX_PAGES")
         if max_pages and page >= max_pages:
             self.logger.warning("%s: stopping at page %d (MONRE_MAX_PAGES)", category, page)
-            self.categories_done.add(category)
+            self.state.categories_done.add(category)
             return
-        kwargs = {"category": category, "page": page + 1, "seen": seen | {signature}}
-        if following.target is not None:
-            form = response.css(self.profile.postback_form) or response.css("form")
-            if not form:
-                self.logger.error("%s: the pager posts back but page %d has no form", category, page)
-                return
-            data = dict(zip(self.profile.postback_fields, (following.target, following.argument)))
-            yield form2request(form[0], data, click=False).to_scrapy(
-                callback=self.parse_listing, errback=self.on_error, cb_kwargs=kwargs)
-        else:
+        kwargs = {"category": category, "page": page + 1, "seen_pages": seen_pages}
+        if following.target is None:
             yield scrapy.Request(following.url, callback=self.parse_listing, errback=self.on_error, cb_kwargs=kwargs)
+            return
+        form = response.css(self.profile.postback_form) or response.css("form")
+        if not form:
+            self.logger.error("%s: the pager posts back but page %d has no form", category, page)
+            return
+        data = dict(zip(self.profile.postback_fields, (following.target, following.argument)))
+        yield form2request(form[0], data, click=False).to_scrapy(
+            callback=self.parse_listing, errback=self.on_error, cb_kwargs=kwargs)
 
     # --- articles ----------------------------------------------------------------------------------------------------
-    def parse_article(self, response, aid: str, url: str, category: str, listing: ListingEntry):
+    def parse_article(self, response, article_id: str, url: str, category: str, listing: ListingEntry):
         response = self._with_encoding(response)
         if extract.is_error_page(response, self.profile):
-            yield from self._retry_error_page(response, category, aid)
+            yield from self._retry_error_page(response, category, article_id)
             return
         if "\ufffd" in response.text:
             self.crawler.stats.inc_value("monre/pages_with_invalid_utf8")
@@ -201,9 +217,9 @@ class PortalSpider(scrapy.Spider):
                                 response.url, response.text.count("\ufffd"))
         fields = extract.extract_article(response, listing_title=listing.title, listing_date=listing.date_text,
                                          profile=self.profile)
-        categories = self.pending.pop(aid, [category])
+        categories = self.state.pending.pop(article_id, [category])
         yield ArticleItem(
-            id=aid,
+            id=article_id,
             url=url,
             title=fields.title,
             summary=fields.summary,
@@ -216,7 +232,8 @@ class PortalSpider(scrapy.Spider):
             attachments=fields.attachments,
             categories=categories,
             template=fields.template,
-            found=fields.found | ({"missed": fields.missed} if fields.missed else {}),
+            found=fields.found,
+            missed=fields.missed,
         )
 
     def _with_encoding(self, response):
@@ -226,7 +243,7 @@ class PortalSpider(scrapy.Spider):
         return response
 
     # --- failures ---------------------------------------------------------------------------------------------------
-    def _retry_error_page(self, response, category, aid=None):
+    def _retry_error_page(self, response, category, article_id=None):
         retry = get_retry_request(response.request, spider=self, reason="error_page", max_retry_times=None)
         if retry is not None:
             retry.meta.pop("download_latency", None)  # a measurement of the last response, not of the retry
@@ -235,21 +252,21 @@ class PortalSpider(scrapy.Spider):
         self.crawler.stats.inc_value("monre/errors/error_page")
         self.logger.error("%s answered with an error page (%r) after retries", response.url,
                           clean(response.css("title::text").get())[:80])
-        self._failed(category, aid)
+        self.state.fail(category, article_id)
 
     def on_error(self, failure):
         request = failure.request
         kwargs = request.cb_kwargs
-        category, aid = kwargs.get("category"), kwargs.get("aid")
+        category, article_id = kwargs.get("category"), kwargs.get("article_id")
         if failure.check(HttpError) and failure.value.response.status in PERMANENT_STATUSES:
             self.crawler.stats.inc_value("monre/dead_links")
             self.logger.warning("Dead link: %s answered %d", request.url, failure.value.response.status)
-            self.pending.pop(aid, None)
+            self.state.pending.pop(article_id, None)
             return
         if failure.check(IgnoreRequest) and not failure.check(HttpError):
             self.crawler.stats.inc_value("monre/ignored")
             self.logger.warning("Not followed: %s (%s)", request.url, failure.getErrorMessage() or "offsite")
-            self.pending.pop(aid, None)
+            self.state.pending.pop(article_id, None)
             return
         if failure.check(HttpError):
             reason = f"HTTP {failure.value.response.status}"
@@ -257,11 +274,6 @@ class PortalSpider(scrapy.Spider):
             reason = f"{failure.type.__name__}: {failure.getErrorMessage()}"
         self.crawler.stats.inc_value("monre/errors/fetch")
         if category is None:
-            self.crawler.stats.set_value("monre/unreachable", f"{request.url} ({reason})")
+            self.state.unreachable = f"{request.url} ({reason})"
         self.logger.error("Could not fetch %s: %s", request.url, reason)
-        self._failed(category, aid)
-
-    def _failed(self, category, aid):
-        for name in self.pending.pop(aid, [category]) if aid else [category]:
-            if name:
-                self.categories_failed.add(name)
+        self.state.fail(category, article_id)
