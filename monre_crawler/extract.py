@@ -93,8 +93,8 @@ def extract_article(response, listing_title: str = "", listing_date: str = "", p
     if not article.date_text:
         body_in_copy = body if layout is None or body is None else next(
             iter(cleaned_root.cssselect(layout.body)), None)  # the same element, in the copy
-        near = _date_near_title(cleaned_root, article.title, body_in_copy) or _meta_date(sel)
-        article.date_text = _agreeing_date(near, listing_date)
+        date_near_title = _date_near_title(cleaned_root, article.title, body_in_copy) or _meta_date(sel)
+        article.date_text = _agreeing_date(date_near_title, listing_date)
         if article.date_text:
             article.found["date"] = "fallback"
     if not article.summary and layout is None:
@@ -341,16 +341,16 @@ def _inside(node, container) -> bool:
     return container is not None and (node is container or any(a is container for a in node.iterancestors()))
 
 
-def _agreeing_date(near: str, listing: str) -> str:
-    """The date printed near the title (it may carry a time of day), unless the listing disagrees on the day."""
-    if not near or not listing:
-        return near or listing
-    from_page, from_listing = parse_date(near), parse_date(listing)
+def _agreeing_date(date_near_title: str, listing: str) -> str:
+    """The date printed date_near_title the title (it may carry a time of day), unless the listing disagrees on the day."""
+    if not date_near_title or not listing:
+        return date_near_title or listing
+    from_page, from_listing = parse_date(date_near_title), parse_date(listing)
     if from_page is None:
         return listing
     if from_listing is not None and _day(from_page) != _day(from_listing):
         return listing  # the listing's own selector is site knowledge: trust it over a guess
-    return near
+    return date_near_title
 
 
 def _day(value):

@@ -210,32 +210,32 @@ class Store:
         by_hash = {h: i for i, h in self.conn.execute(
             f"SELECT id, content_hash FROM articles WHERE content_hash IN ({marks})", hashes)}
         for article in articles:
-            aid, chash = article["id"], article["content_hash"]
-            if aid in aliased:  # a known repost URL, fetched again
-                self._touch(aliased[aid], article["categories"], now)
+            article_id, chash = article["id"], article["content_hash"]
+            if article_id in aliased:  # a known repost URL, fetched again
+                self._mark_seen(aliased[article_id], article["categories"], now)
                 outcome["duplicate"] += 1
-            elif aid in stored:
-                if stored[aid] != chash:
+            elif article_id in stored:
+                if stored[article_id] != chash:
                     self._update(article, now)
-                    stored[aid] = chash
-                    by_hash[chash] = aid
+                    stored[article_id] = chash
+                    by_hash[chash] = article_id
                     outcome["updated"] += 1
                 else:
                     outcome["unchanged"] += 1
-                self._touch(aid, article["categories"], now)
-            elif chash in by_hash and by_hash[chash] != aid:  # the same article under another URL
+                self._mark_seen(article_id, article["categories"], now)
+            elif chash in by_hash and by_hash[chash] != article_id:  # the same article under another URL
                 target = by_hash[chash]
                 if self.is_repost_of(self._url(target), article["url"]):  # the original came second
                     self._rekey(target, article, now)
-                    stored[aid] = chash
-                    by_hash[chash] = aid
+                    stored[article_id] = chash
+                    by_hash[chash] = article_id
                 else:
                     self._alias(target, article, now)
                 outcome["duplicate"] += 1
             else:
                 self._insert(article, now)
-                stored[aid] = chash
-                by_hash[chash] = aid
+                stored[article_id] = chash
+                by_hash[chash] = article_id
                 outcome["new"] += 1
 
     def _insert(self, article: dict, now: str) -> None:
@@ -247,13 +247,13 @@ class Store:
 
     def _update(self, article: dict, now: str) -> None:
         row = _row(article)
-        aid = row.pop("id")
+        article_id = row.pop("id")
         assignments = ", ".join(f"{c} = ?" for c in row)
-        self.conn.execute(f"UPDATE articles SET {assignments} WHERE id = ?", [*row.values(), aid])
+        self.conn.execute(f"UPDATE articles SET {assignments} WHERE id = ?", [*row.values(), article_id])
 
-    def _touch(self, aid: str, categories, now: str) -> None:
-        self.conn.execute("UPDATE articles SET last_seen_at = ? WHERE id = ?", [now, aid])
-        self._link(aid, categories)
+    def _mark_seen(self, article_id: str, categories, now: str) -> None:
+        self.conn.execute("UPDATE articles SET last_seen_at = ? WHERE id = ?", [now, article_id])
+        self._link(article_id, categories)
 
     def _alias(self, target: str, article: dict, now: str) -> None:
         (aliases,) = self.conn.execute("SELECT aliases FROM articles WHERE id = ?", [target]).fetchone()
@@ -266,8 +266,8 @@ class Store:
                           [article["id"], article["url"], target])
         self._link(target, article["categories"])
 
-    def _url(self, aid: str) -> str:
-        return self.conn.execute("SELECT url FROM articles WHERE id = ?", [aid]).fetchone()[0]
+    def _url(self, article_id: str) -> str:
+        return self.conn.execute("SELECT url FROM articles WHERE id = ?", [article_id]).fetchone()[0]
 
     def _rekey(self, old: str, article: dict, now: str) -> None:
         """Make ``article`` (the original) the row that a repost of it was stored as; the repost becomes an alias."""
@@ -292,7 +292,7 @@ class Store:
                 f"SELECT id FROM articles WHERE id IN ({marks}) "
                 f"UNION SELECT articles_id FROM article_aliases WHERE id IN ({marks})", [*ids, *ids])]
             for target in targets:
-                self._touch(target, [category], now)
+                self._mark_seen(target, [category], now)
 
     # --- crawl runs -----------------------------------------------------------------------------------
     def fail_interrupted_runs(self) -> None:

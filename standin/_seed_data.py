@@ -1,4 +1,5 @@
-"""Data of the seed article, copied from tests/files/article.html (the real MONRE page)."""
+"""Data of the seed article, copied from tests/files/article.html, a page modelled on the MONRE portal (which of
+its parts are observed and which assumed: monre_crawler/sites/monre.py)."""
 
 SEED_SLUG = "tang-cuong-va-doi-moi-cong-tac-dan-van"
 SEED_TITLE = "Tăng cường và đổi mới công tác dân vận"

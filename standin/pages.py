@@ -44,11 +44,11 @@ BAD_BYTES_MARKER = "\x00BAD-UTF8\x00"
 _WEEKDAYS = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ Nhật")
 
 
-def _e(s: str) -> str:
+def escape_text(s: str) -> str:
     return escape(s, quote=False)
 
 
-def _a(s: str) -> str:
+def escape_attribute(s: str) -> str:
     return escape(s, quote=True)
 
 
@@ -61,11 +61,11 @@ def _head(site: Site, title: str | None, action: str, charset_meta: bool = True)
     today = site.today or date.today()
     meta = '<meta http-equiv="Content-Type" content="text/html; charset=utf-8" />' if charset_meta else ""
     menu = '<li><a href="/">Trang chủ</a></li>' + "".join(
-        f'<li><a href="{_a(category_path(c))}">{_e(c)}</a></li>' for c in site.categories)
+        f'<li><a href="{escape_attribute(category_path(c))}">{escape_text(c)}</a></li>' for c in site.categories)
     return (
         '<!DOCTYPE html>\n'
         f'<html lang="vi" dir="ltr"><head>{meta}\n'
-        f'<title>{_e(title or "")}</title>\n'
+        f'<title>{escape_text(title or "")}</title>\n'
         '<script type="text/javascript">var _spPageContextInfo={webServerRelativeUrl:"/",currentLanguage:1066};</script>\n'
         '<link rel="stylesheet" type="text/css" href="/Style%20Library/monre/css/style.css" /></head>\n'
         f'<body><form method="post" action="{action}" id="aspnetForm">\n'
@@ -85,7 +85,7 @@ def _head(site: Site, title: str | None, action: str, charset_meta: bool = True)
 
 def _tail(site: Site) -> str:
     items = "".join(
-        f'<li><a href="{_a(a.path)}">{_e(a.title)}</a> <span class="date">({format_date(a.published, False)})</span></li>'
+        f'<li><a href="{escape_attribute(a.path)}">{escape_text(a.title)}</a> <span class="date">({format_date(a.published, False)})</span></li>'
         for a in site.latest(5))
     return (
         '\n<div class="col-md-3 sidebar"><div class="box-latest"><h3>Tin mới nhất</h3>'
@@ -103,7 +103,7 @@ def _tail(site: Site) -> str:
 def render_home(site: Site) -> str:
     """Home page: menu of every category, six newest articles (``.home-hot``), sidebar."""
     with site.lock:
-        hot = "".join(f'<div class="hot-item"><a href="{_a(a.path)}">{_e(a.title)}</a></div>' for a in site.latest(6))
+        hot = "".join(f'<div class="hot-item"><a href="{escape_attribute(a.path)}">{escape_text(a.title)}</a></div>' for a in site.latest(6))
         return (_head(site, "Cổng thông tin điện tử Bộ Tài nguyên và Môi trường", "/")
                 + f"<div class='home-hot'>{hot}</div></div>" + _tail(site))
 
@@ -137,11 +137,11 @@ def _listing_item(href: str, a_title: str, category: str, published, thumb: bool
     out = ['<div class="row item">\n']
     if thumb:
         slug = href.split("/")[-1].split(".aspx")[0]
-        out.append(f'<div class="col-md-4 item-image"><a href="{_a(href)}"><img src="/PublishingImages/thumb/{slug}.jpg" alt="" /></a></div>\n')
-    out.append(f'<div class="col-md-8"><div class="item-title"><a href="{_a(href)}">{_e(a_title)}</a></div>\n')
-    out.append(f'<div class="item-infor"><span>{_e(category)}</span><span>{format_date(published, False)}</span></div>')
+        out.append(f'<div class="col-md-4 item-image"><a href="{escape_attribute(href)}"><img src="/PublishingImages/thumb/{slug}.jpg" alt="" /></a></div>\n')
+    out.append(f'<div class="col-md-8"><div class="item-title"><a href="{escape_attribute(href)}">{escape_text(a_title)}</a></div>\n')
+    out.append(f'<div class="item-infor"><span>{escape_text(category)}</span><span>{format_date(published, False)}</span></div>')
     if summary:
-        out.append(f'\n<div class="item-summary">{_e(summary)}</div>')
+        out.append(f'\n<div class="item-summary">{escape_text(summary)}</div>')
     out.append('</div></div>')
     return "".join(out)
 
@@ -155,7 +155,7 @@ def _pager(category: str, style: str, current: int, n_pages: int, endless: bool)
     def link(p: int, text: str) -> str:
         if style == "postback":
             return f"<a href=\"javascript:__doPostBack('{PAGER_TARGET}','{p}')\">{text}</a>"
-        return f'<a href="{_a(category_path(category))}&amp;Page={p}">{text}</a>'
+        return f'<a href="{escape_attribute(category_path(category))}&amp;Page={p}">{text}</a>'
 
     parts = [f'<span class="current">{p}</span>' if p == current else link(p, str(p)) for p in range(lo, hi + 1)]
     if current < last:
@@ -195,7 +195,7 @@ def render_listing(site: Site, category: str, page: int = 1, *, action: str | No
         if action is None:
             action = category_path(category) + (f"&Page={page}" if style == "links" and page > 1 else "")
         html = (_head(site, category, action)
-                + f'<div class="category-title"><h2>{_e(category)}</h2></div><div class="list-news">'
+                + f'<div class="category-title"><h2>{escape_text(category)}</h2></div><div class="list-news">'
                 + "".join(items) + "</div>\n" + _pager(category, style, shown, n, endless) + "</div>"
                 + _tail(site))
         return html, shown
@@ -239,27 +239,27 @@ def _body(a: Article, bad: int | None, markup: _BodyMarkup) -> list[str]:
     pi = 0
     for b in a.blocks():
         if b[0] == "p":
-            text = _e(b[1])
+            text = escape_text(b[1])
             if bad is not None and pi == bad:
                 head, _, rest = text.partition(" ")
                 text = f"{head} {BAD_BYTES_MARKER} {rest}"
             pi += 1
             out.append(markup.paragraph.format(text=text))
         elif b[0] == "img":
-            out.append(markup.image.format(src=_a(b[1]), caption=_e(b[2])))
+            out.append(markup.image.format(src=escape_attribute(b[1]), caption=escape_text(b[2])))
         else:
-            out.append(markup.attachment.format(prefix=_e(ATTACHMENT_PREFIX), href=_a(b[1]), title=_e(b[2])))
+            out.append(markup.attachment.format(prefix=escape_text(ATTACHMENT_PREFIX), href=escape_attribute(b[1]), title=escape_text(b[2])))
     if a.source_line:
-        out.append(markup.source.format(text=_e(a.source_line)))
+        out.append(markup.source.format(text=escape_text(a.source_line)))
     return out
 
 
 def _related_items(site: Site, a: Article) -> str:
-    items = "".join(f'<li><a href="{_a(r.path)}">{_e(r.title)}</a> ({format_date(r.published, False)})</li>'
+    items = "".join(f'<li><a href="{escape_attribute(r.path)}">{escape_text(r.title)}</a> ({format_date(r.published, False)})</li>'
                     for r in site.related(a))
     cat = a.primary_category
     if cat:
-        items += f'<li><a href="{_a(category_path(cat))}">Xem thêm</a> (01/01/2010)</li>'
+        items += f'<li><a href="{escape_attribute(category_path(cat))}">Xem thêm</a> (01/01/2010)</li>'
     return items
 
 
@@ -280,7 +280,7 @@ def render_article(site: Site, a: Article, *, template: str | None = None, no_da
     template = template or a.template
     bad = a.invalid_utf8_paragraph if bad_paragraph is None else bad_paragraph
     with site.lock:
-        title = "" if no_title else _e(a.title)
+        title = "" if no_title else escape_text(a.title)
         date_txt = _date_text(a)
         related = _related_items(site, a)
         if template == "2024":
@@ -290,7 +290,7 @@ def render_article(site: Site, a: Article, *, template: str | None = None, no_da
             if not no_date:
                 main.append(f'<div class="news-date">{date_txt}</div>')
             if a.summary:
-                main.append(f'<div class="news-sapo">{_e(a.summary)}</div>')
+                main.append(f'<div class="news-sapo">{escape_text(a.summary)}</div>')
             main.append('\n<div class="news-content"><div class="ms-rtestate-field">\n')
             main += _body(a, bad, BODY_2024)
             main.append('</div></div>\n<div class="news-tools"><a href="javascript:window.print()">In bài viết</a></div>\n'
@@ -302,7 +302,7 @@ def render_article(site: Site, a: Article, *, template: str | None = None, no_da
             if not no_date:
                 main.append(f'<span id="publish-date"><em>{date_txt}</em></span>')
             if a.summary:
-                main.append(f'<div id="idTomTat">{_e(a.summary)}</div>')
+                main.append(f'<div id="idTomTat">{escape_text(a.summary)}</div>')
             main.append('\n<div id="ctl00_PlaceHolderMain_ctl04__ControlWrapper_RichHtmlField" class="ms-rtestate-field" style="display:inline">\n')
             main += _body(a, bad, BODY_2024)
             main.append(f'</div>\n<div class="tin-khac"><h5>Các tin khác</h5><ul>{related}</ul></div></div></div>\n')
@@ -314,7 +314,7 @@ def render_article(site: Site, a: Article, *, template: str | None = None, no_da
                 main.append(f'<time datetime="{a.published.isoformat()}">{date_txt}</time>')
             main.append("</header>\n")
             if a.summary:
-                main.append(f'<p class="post-lead">{_e(a.summary)}</p>\n')
+                main.append(f'<p class="post-lead">{escape_text(a.summary)}</p>\n')
             main.append('<div class="post-body">\n')
             main += _body(a, bad, BODY_UNKNOWN)
             main.append(f'</div>\n<aside class="post-related"><h3>Tin liên quan</h3><ul>{related}</ul></aside></article>\n')

@@ -1,4 +1,5 @@
-"""Templates: both known ones equally right; a template nobody described still read right; a loud alarm."""
+"""Layouts (the portal's article page designs): both known ones equally right; a layout nobody described
+still read right; a loud alarm."""
 
 from __future__ import annotations
 
@@ -80,37 +81,37 @@ def redesigned(request):
     return extract.extract_article(redesign(main)), date, main
 
 
-def test_unknown_template_title(redesigned):
+def test_unknown_layout_title(redesigned):
     assert redesigned[0].title == TITLE
 
 
-def test_unknown_template_body_is_the_articles_paragraphs(redesigned):
+def test_unknown_layout_body_is_the_articles_paragraphs(redesigned):
     assert [p for p in redesigned[0].body_text.split("\n\n")] == PARAGRAPHS
 
 
-def test_unknown_template_date_is_found_near_the_title(redesigned):
+def test_unknown_layout_date_is_found_near_the_title(redesigned):
     article, date, _ = redesigned
     assert to_iso(parse_date(article.date_text)) == date
 
 
-def test_unknown_template_never_takes_the_headers_date(redesigned):
+def test_unknown_layout_never_takes_the_headers_date(redesigned):
     assert "13/07/2024" not in redesigned[0].date_text and "12/07/2024" not in redesigned[0].date_text
 
 
-def test_unknown_template_lead_is_not_in_the_body(redesigned):
+def test_unknown_layout_lead_is_not_in_the_body(redesigned):
     article = redesigned[0]
     assert article.summary == ("Đảng ủy Bộ TN&MT triển khai năm dân vận." if "sapo" in redesigned[2] else "")
 
 
-def test_unknown_template_source(redesigned):
+def test_unknown_layout_source(redesigned):
     assert redesigned[0].source == ("Monre" if "Theo Monre" in redesigned[2] else None)
 
 
-def test_unknown_template_counts_as_fallback(redesigned):
+def test_unknown_layout_counts_as_fallback(redesigned):
     assert (redesigned[0].found["title"], redesigned[0].found["body"]) == ("fallback", "fallback")
 
 
-def test_unknown_template_names_the_selectors_that_missed(redesigned):
+def test_unknown_layout_names_the_selectors_that_missed(redesigned):
     assert "2024:title 'h1.news-title'" in redesigned[0].missed
 
 
@@ -138,7 +139,7 @@ def test_adding_a_layout_is_a_few_declarative_lines():
     assert (article.template, article.found) == ("2026", {"title": "selector", "date": "selector", "body": "selector"})
 
 
-# --- end to end: a third of the portal in a template nobody described -------------------------------------------
+# --- end to end: a third of the portal in a layout nobody described -------------------------------------------
 @pytest.fixture(scope="module")
 def redesigned_portal(tmp_path_factory):
     site = Site.generate(n_articles=45, seed=7, template_unknown=0.34, template_2021=0.3)
@@ -170,7 +171,7 @@ def test_redesign_run_is_recorded_degraded_with_field_counts(redesigned_portal):
 
 @pytest.mark.parametrize("template", ["2024", "2021", "unknown"])
 @pytest.mark.parametrize("field", ["title", "body_text", "published_at", "source"])
-def test_every_template_comes_out_right(redesigned_portal, template, field):
+def test_every_layout_comes_out_right(redesigned_portal, template, field):
     site, db, _ = redesigned_portal
     stored = articles_by_path(db)
     expected = {p.lower(): e for p, e in site.expected_articles().items() if e.template == template}
