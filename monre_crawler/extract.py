@@ -13,12 +13,12 @@ from __future__ import annotations
 
 import copy
 import re
-from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
 from parsel import Selector
 
+from .items import ArticlePage
 from .sites import Profile
 from .sites.monre import PROFILE as MONRE
 from .dates import parse_date
@@ -42,25 +42,11 @@ def is_error_page(response, profile: Profile = MONRE) -> bool:
 
 
 # --- Articles ---------------------------------------------------------------------------------------------------
-@dataclass
-class Article:
-    title: str = ""
-    summary: str = ""
-    body_text: str = ""
-    body_html: str = ""
-    date_text: str = ""
-    source: str | None = None
-    image_urls: list[str] = field(default_factory=list)
-    attachments: list[dict] = field(default_factory=list)
-    template: str | None = None  # the layout's name (articles.template), None for the fallbacks
-    # per key field: "selector" (the layout's own selector found it), "fallback", or "missing"
-    found: dict[str, str] = field(default_factory=dict)
-    missed: list[str] = field(default_factory=list)  # layout selectors that found nothing
-
-
-def extract_article(response, listing_title: str = "", listing_date: str = "", profile: Profile = MONRE) -> Article:
+def extract_article(response, listing_title: str = "", listing_date: str = "", profile: Profile = MONRE,
+                    into: ArticlePage | None = None) -> ArticlePage:
+    """What the article page says, filled into ``into`` (the spider's item) or a new :class:`ArticlePage`."""
     sel = response.selector
-    article = Article()
+    article = into if into is not None else ArticlePage()
     layout, body = _match_layout(sel, profile)
     base = response.url
 

@@ -1,6 +1,7 @@
 """What the spider yields.
 
-``ArticleItem`` is one article page. ``ListingSighting`` says that articles already stored were listed
+``ArticleItem`` is one article (an :class:`ArticlePage`, what its page says, plus what the listing and the
+pipelines add). ``ListingSighting`` says that articles already stored were listed
 again in a category (so their categories merge and ``last_seen_at`` moves) without fetching them.
 """
 
@@ -14,24 +15,33 @@ KEY_FIELDS = ("title", "date", "body")
 
 
 @dataclass
-class ArticleItem:
-    id: str  # url_id(url): a stable short hash of the canonical URL
-    url: str  # canonical URL
+class ArticlePage:
+    """What an article page says, as :func:`monre_crawler.extract.extract_article` reads it."""
+
     title: str = ""
     summary: str = ""
     body_text: str = ""
     body_html: str = ""
-    published_at: str | None = None  # ISO 8601, set by DatesPipeline from date_text
     date_text: str = ""  # the raw date as the page printed it
-    listing_date_text: str = ""  # the raw date of the article's listing entry
     source: str | None = None
     image_urls: list[str] = field(default_factory=list)
     attachments: list[dict] = field(default_factory=list)
-    categories: list[str] = field(default_factory=list)
-    template: str | None = None
-    content_hash: str = ""  # set by ContentHashPipeline
+    template: str | None = None  # the layout's name (articles.template), None when fallbacks read the page
     found: dict = field(default_factory=dict)  # per KEY_FIELDS name: "selector" | "fallback" | "missing"
     missed: list[str] = field(default_factory=list)  # the layout selectors that found nothing
+
+
+@dataclass(kw_only=True)
+class ArticleItem(ArticlePage):
+    """One article on its way from the spider to the archive: the spider makes it with what the listing
+    said, the extractor fills in what the page says, the pipelines add the date and the hash."""
+
+    id: str  # url_id(url): a stable short hash of the canonical URL
+    url: str  # canonical URL
+    listing_date_text: str = ""  # the raw date of the article's listing entry
+    categories: list[str] = field(default_factory=list)
+    published_at: str | None = None  # ISO 8601, set by DatesPipeline from date_text
+    content_hash: str = ""  # set by ContentHashPipeline
 
 
 @dataclass

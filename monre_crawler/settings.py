@@ -48,10 +48,11 @@ FEED_EXPORT_ENCODING = "utf-8"  # Scrapy: None (JSON feeds would escape Vietname
 
 # --- Pipeline ------------------------------------------------------------------------------------------------
 ITEM_PIPELINES = {  # Scrapy: {}
-    "monre_crawler.pipelines.required_fields.RequiredFieldsPipeline": 100,
+    # health first: it counts every article page, the untitled ones the next pipeline drops included
+    "monre_crawler.pipelines.extraction_health.ExtractionHealthPipeline": 100,
+    "monre_crawler.pipelines.required_fields.RequiredFieldsPipeline": 150,
     "monre_crawler.pipelines.dates.DatesPipeline": 200,
     "monre_crawler.pipelines.content_hash.ContentHashPipeline": 300,
-    "monre_crawler.pipelines.extraction_health.ExtractionHealthPipeline": 400,
     "monre_crawler.pipelines.sqlite.SQLitePipeline": 900,
 }
 EXTENSIONS = {  # Scrapy: {}

@@ -123,6 +123,11 @@ def test_run_is_recorded_ok(faulty):
     assert (run["status"], run["finish_reason"], run["items_new"] > 0) == ("ok", "finished", True)
 
 
+def test_the_untitled_page_counts_as_a_missing_title_before_it_is_dropped(faulty):
+    (run,) = rows(faulty[1], "select fields, items_dropped from crawl_runs")
+    assert (json.loads(run["fields"])["title"]["missing"], run["items_dropped"]) == (1, 1)
+
+
 def test_schema_columns(faulty):
     conn = sqlite3.connect(faulty[1])
     columns = [r[1] for r in conn.execute("pragma table_info(articles)")]

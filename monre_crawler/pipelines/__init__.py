@@ -1,9 +1,10 @@
 """Item pipelines, one per file, in the order settings.ITEM_PIPELINES runs them:
 
-1. :mod:`.required_fields` drops articles without a title (logged and counted);
-2. :mod:`.dates` turns the printed date into ISO 8601 (``monre_crawler.dates.parse_date``);
-3. :mod:`.content_hash` fingerprints title, date and body, for change and repost detection;
-4. :mod:`.extraction_health` counts, per key field, whether the layout's selectors or a fallback found it;
+1. :mod:`.extraction_health` counts, per key field, whether the layout's selectors or a fallback found it
+   (every article page, so an untitled page counts as a missing title);
+2. :mod:`.required_fields` drops articles without a title (logged and counted);
+3. :mod:`.dates` turns the printed date into ISO 8601 (``monre_crawler.dates.parse_date``);
+4. :mod:`.content_hash` fingerprints title, date and body, for change and repost detection;
 5. :mod:`.sqlite` writes to the archive (upserts, merged categories, aliases of reposts).
 
 Pipelines see ``ArticleItem``; ``ListingSighting`` passes through to the SQLite pipeline untouched.

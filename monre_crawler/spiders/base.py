@@ -215,26 +215,10 @@ class PortalSpider(scrapy.Spider):
             self.crawler.stats.inc_value("monre/pages_with_invalid_utf8")
             self.logger.warning("%s has %d byte sequence(s) that are not UTF-8: left out of the text",
                                 response.url, response.text.count("\ufffd"))
-        fields = extract.extract_article(response, listing_title=listing.title, listing_date=listing.date_text,
-                                         profile=self.profile)
-        categories = self.state.pending.pop(article_id, [category])
-        yield ArticleItem(
-            id=article_id,
-            url=url,
-            title=fields.title,
-            summary=fields.summary,
-            body_text=fields.body_text,
-            body_html=fields.body_html,
-            date_text=fields.date_text,
-            listing_date_text=listing.date_text,
-            source=fields.source,
-            image_urls=fields.image_urls,
-            attachments=fields.attachments,
-            categories=categories,
-            template=fields.template,
-            found=fields.found,
-            missed=fields.missed,
-        )
+        item = ArticleItem(id=article_id, url=url, listing_date_text=listing.date_text,
+                           categories=self.state.pending.pop(article_id, [category]))
+        yield extract.extract_article(response, listing_title=listing.title, listing_date=listing.date_text,
+                                      profile=self.profile, into=item)
 
     def _with_encoding(self, response):
         """The response, read in the portal's encoding when neither the header nor the page declares one."""
