@@ -869,7 +869,7 @@ class Site:
         plan = self.fault_plan(faults)
         out = {}
         for a in self.live_articles(faults, dedupe_reposts=dedupe_reposts):
-            bad = _bad_paragraph(a) if plan.hits("invalid_utf8", a.slug) else a.invalid_utf8_paragraph
+            bad = invalid_utf8_paragraph_index(a) if plan.hits("invalid_utf8", a.slug) else a.invalid_utf8_paragraph
             body = a.expected_body_text(invalid_utf8 if bad is not None else False, bad_paragraph=bad)
             published = None if plan.hits("no_date", a.slug) else a.published
             out[a.path] = Expected(a.path, a.slug, normalize_text(a.title), published, normalize_text(a.summary),
@@ -878,6 +878,6 @@ class Site:
         return out
 
 
-def _bad_paragraph(a: Article) -> int:
+def invalid_utf8_paragraph_index(a: Article) -> int:
     """Index of the paragraph that gets invalid UTF-8 under the ``invalid_utf8`` fault."""
     return min(1, max(0, len(a.paragraphs) - 1))

@@ -88,7 +88,7 @@ from typing import NamedTuple
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from . import pages
-from .model import INVALID_UTF8_BYTES, Site, _bad_paragraph
+from .model import INVALID_UTF8_BYTES, Site, invalid_utf8_paragraph_index
 
 __all__ = ["Portal", "Request"]
 
@@ -287,7 +287,7 @@ class Portal:
             first = plan.victims["error_page_200"][0] == s
             return _Response(200, (pages.render_not_found(site) if first else pages.render_runtime_error()).encode())
         no_charset = plan.hits("no_charset", s)
-        bad = _bad_paragraph(a) if plan.hits("invalid_utf8", s) else None
+        bad = invalid_utf8_paragraph_index(a) if plan.hits("invalid_utf8", s) else None
         html = pages.render_article(site, a, no_date=plan.hits("no_date", s), no_title=plan.hits("no_title", s),
                                     bad_paragraph=bad, charset_meta=not no_charset)
         if a.nfd or plan.hits("nfd", s):
