@@ -328,7 +328,7 @@ def _inside(node, container) -> bool:
 
 
 def _agreeing_date(date_near_title: str, listing: str) -> str:
-    """The date printed date_near_title the title (it may carry a time of day), unless the listing disagrees on the day."""
+    """The date printed near the title (it may carry a time of day), unless the listing disagrees on the day."""
     if not date_near_title or not listing:
         return date_near_title or listing
     from_page, from_listing = parse_date(date_near_title), parse_date(listing)
