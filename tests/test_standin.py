@@ -173,10 +173,9 @@ def test_generate_is_deterministic_and_spread():
         assert keys == sorted(keys, reverse=True)
 
 
-def test_generate_20000_is_fast():
-    t = time.perf_counter()
+def test_generate_20000_gives_distinct_slugs():
+    # How long generating takes is the crawl benchmark's business (bench/bench_crawl.py), not a test's.
     s = Site.generate(20_000, seed=1)
-    assert time.perf_counter() - t < 5
     assert len({a.slug for a in s.articles}) == 20_000
 
 
