@@ -20,7 +20,8 @@ def load_date_table(path: Path) -> tuple[datetime, list[tuple[int, str, str]]]:
     """``(now, [(line number, text, expected), …])`` of a date table in the examples' TSV format.
 
     The header line ``# now<TAB>iso`` gives the anchor for relative expressions; other ``#`` lines are
-    comments; ``\\n`` and ``\\t`` in the text are escaped.
+    comments; ``\\n`` and ``\\t`` in the text are escaped. A third column (where the string was found) is
+    allowed and ignored.
     """
     now = None
     rows = []
@@ -30,7 +31,7 @@ def load_date_table(path: Path) -> tuple[datetime, list[tuple[int, str, str]]]:
             continue
         if not line.strip() or line.startswith("#"):
             continue
-        text, expected = line.split("\t")
+        text, expected = line.split("\t")[:2]
         rows.append((lineno, text.replace("\\n", "\n").replace("\\t", "\t"), expected.strip()))
     if now is None:
         raise ValueError(f"{path} has no '# now' header")
