@@ -85,7 +85,7 @@ def normalise(text: str) -> str:
 
 
 # ---------------------------------------------------------------------------------------------------
-# Words
+# Words for months, numbers and weekdays
 # ---------------------------------------------------------------------------------------------------
 
 VI_MONTHS = {
@@ -150,6 +150,8 @@ ENGLISH_DAY_FIRST = (
 ENGLISH_MONTH_FIRST = (
     r"\b(?P<em2>" + EN_MONTH_WORDS + r")\b\.? ?(?P<ed2>\d{1,2})(?:st|nd|rd|th)?\b,? ?(?P<ey2>\d{4})(?!\d)"
 )
+
+
 def make_date(year: int, month: int, day: int) -> date | None:
     """The date, or None when it does not exist or its year is out of range."""
     if not MIN_YEAR <= year <= MAX_YEAR:
@@ -222,7 +224,7 @@ def date_of(found: re.Match) -> date | None:
 
 
 # ---------------------------------------------------------------------------------------------------
-# Lunar dates. "ngày 3/4 (tức ngày 12 tháng Hai năm Tân Sửu 2021)": the solar date is the date; the
+# 2b. Lunar dates. "ngày 3/4 (tức ngày 12 tháng Hai năm Tân Sửu 2021)": the solar date is the date; the
 # lunar one in parentheses only lends its year when the solar date has none.
 # ---------------------------------------------------------------------------------------------------
 
@@ -433,6 +435,7 @@ UNITS = {
     "ngày": "day", "day": "day",
     "tuần": "week", "week": "week", "tháng": "month", "month": "month", "năm": "year", "year": "year",
 }
+SECONDS = {"second": 1, "minute": 60, "hour": 3600}
 DIGIT = re.compile(r"\d")
 
 
@@ -465,8 +468,8 @@ def relative(s: str, now) -> date | datetime | None:
         count = found.group("n") or found.group("n2")
         unit = UNITS[found.group("u") or found.group("u2")]
         moment = resolve_now(now).replace(microsecond=0)
-        if unit in ("second", "minute", "hour"):
-            return moment - timedelta(**{unit + "s": amount(count)})
+        if unit in SECONDS:
+            return moment - timedelta(seconds=amount(count) * SECONDS[unit])
         if unit == "day":
             return (moment - timedelta(days=amount(count))).date()
         return None  # "3 tuần trước", "2 năm trước": no exact day
@@ -548,7 +551,7 @@ def fallback(s: str) -> date | datetime | None:
 
 
 # ---------------------------------------------------------------------------------------------------
-# Public API
+# Reading a text, in the order the module docstring gives
 # ---------------------------------------------------------------------------------------------------
 
 
@@ -568,6 +571,7 @@ def first_date(s: str) -> tuple[date | datetime | None, bool]:
 
 
 def read(text, now) -> date | datetime | None:
+    """parse_date without its safety net."""
     if isinstance(text, (bytes, bytearray)):
         text = bytes(text[:MAX_INPUT * 4]).decode("utf-8", "replace")
     if not isinstance(text, str):
@@ -588,6 +592,11 @@ def read(text, now) -> date | datetime | None:
     if impossible:
         return None  # 31/04/2025 is nobody's date: no guessing what else it could mean
     return relative(s, now) or fallback(s)
+
+
+# ---------------------------------------------------------------------------------------------------
+# Public API
+# ---------------------------------------------------------------------------------------------------
 
 
 def parse_date(text: str, now: datetime | None = None) -> date | datetime | None:
