@@ -312,10 +312,11 @@ OFFSET = (
     r"| ?(?P<os2>[+-])(?P<oh2>\d\d):?(?P<om2>\d\d)(?!\d)"
     r"|(?P<z>z)(?!\w))?"
 )
-# A time right after a date: "05/03/2021 09:30", "- 9:30 SA", "| 09:30", "lúc 9 giờ", "T09:30:00Z".
-TIME_AFTER = re.compile(r"[)\]]? ?(?:[,|\-(] ?)*(?:(?:vào )?lúc ?|at |t)?" + TIME + OFFSET)
-# A time anywhere (for a time printed before its date).
-TIME_ANYWHERE = re.compile(r"(?=\d)(?<![\d:.])" + TIME + OFFSET)
+# A time right after a date: "05/03/2021 09:30", "- 9:30 SA", "| 09:30", "lúc 9 giờ", "T09:30:00Z",
+# "9 June 2025. 14:32".
+TIME_AFTER = re.compile(r"[)\]]? ?(?:[,|\-(] ?|\. )*(?:(?:vào )?lúc ?|at |t)?" + TIME + OFFSET)
+# A time anywhere (for a time printed before its date), "Cập nhật:14:32" too.
+TIME_ANYWHERE = re.compile(r"(?=\d)(?<!\d)(?<!\d[:.])" + TIME + OFFSET)
 # What may stand between a time and the date after it: "09:30 - ", "09:30' ", "17:45 ngày ",
 # "09:15, Thứ Năm, ".
 GAP_BEFORE_DATE = re.compile(
@@ -346,9 +347,9 @@ def time_of(found: re.Match) -> Clock | None:
     second = int(group("s") or group("s3") or 0)
     half = (group("ap") or "").replace(".", "")
     if half in ("sa", "am", "ch", "pm"):
-        if hour > 12 and not (hour <= 23 and half in ("ch", "pm")):  # "14:30 CH" is redundant but clear
-            return None
-        if half in ("sa", "am") and hour == 12:
+        if hour > 12:
+            pass  # "14:30 CH" is redundant, "14:30 SA" a template's slip: the 24-hour clock is clear
+        elif half in ("sa", "am") and hour == 12:
             hour = 0
         elif half in ("ch", "pm") and hour < 12:
             hour += 12
