@@ -30,7 +30,6 @@ How a text is read, in order:
 
 from __future__ import annotations
 
-import calendar
 import html
 import re
 import unicodedata
@@ -205,8 +204,9 @@ def read_english_month_first(found: re.Match) -> date | None:
 
 
 # One pattern, one named group per form (the leftmost date wins), and the function that reads each.
-# (The lookahead on the first character of every form lets the search skip other characters fast.)
-FULL_DATE = re.compile(r"(?=[\dtjfmasond])(?:" + "|".join(f"(?P<{name}>{form})" for name, form in (
+# (The lookahead on how every form begins lets the search skip other places fast.)
+FORM_STARTS = r"(?=\d|th|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)"
+FULL_DATE = re.compile(FORM_STARTS + "(?:" + "|".join(f"(?P<{name}>{form})" for name, form in (
     ("year_first", YEAR_FIRST), ("day_first", DAY_FIRST), ("words_day_first", WORDS_DAY_FIRST),
     ("words_month_first", WORDS_MONTH_FIRST), ("english_day_first", ENGLISH_DAY_FIRST),
     ("english_month_first", ENGLISH_MONTH_FIRST),
@@ -500,8 +500,8 @@ def relative(s: str, now) -> date | datetime | None:
 NUMBERS = re.compile(r"\d+")
 # An English month name next to a day: "Mar 20", "20th March" (not "may" in "máy may", "may mắn").
 EN_MONTH_AND_DAY = re.compile(
-    r"\b(?:" + EN_MONTH_WORDS + r")\b\.?,? ?\d{1,2}(?!\d)|(?<!\d)\d{1,2}(?:st|nd|rd|th)?[ \-](?:of )?(?:"
-    + EN_MONTH_WORDS + r")\b"
+    FORM_STARTS + r"(?:\b(?:" + EN_MONTH_WORDS + r")\b\.?,? ?\d{1,2}(?!\d)"
+    r"|(?<!\d)\d{1,2}(?:st|nd|rd|th)?[ \-](?:of )?(?:" + EN_MONTH_WORDS + r")\b)"
 )
 HAS_TIME = re.compile(r"\d ?(?::\d\d|[hg]\d\d|h\b|giờ)|\b(?:am|pm|sa|ch)\b")
 _dateparser = None
