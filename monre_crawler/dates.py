@@ -145,6 +145,10 @@ ENGLISH_DAY_FIRST = (
     r"(?<!\d)(?P<ed>\d{1,2})(?:st|nd|rd|th)?[ \-]+(?:of )?(?P<em>" + EN_MONTH_WORDS + r")\b\.?"
     r"[ \-,]+(?P<ey>\d{4})(?!\d)"
 )
+# Where a date can begin: a digit, "th" (tháng), an English month; and how far before its first digit
+# ("tháng mười một 16, 2024", "september 5, 2021").
+LONGEST_LEAD = 24
+FORM_STARTS = r"(?=\d|th|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)"
 # March 5, 2021; Mar. 5th 2021
 ENGLISH_MONTH_FIRST = (
     r"\b(?P<em2>" + EN_MONTH_WORDS + r")\b\.? ?(?P<ed2>\d{1,2})(?:st|nd|rd|th)?\b,? ?(?P<ey2>\d{4})(?!\d)"
@@ -178,9 +182,10 @@ def read_year_first(found: re.Match) -> date | None:
 
 
 def read_day_first(found: re.Match) -> date | None:
-    if found["sep"] == "|" and len(found["y"]) != 4:
+    day, separator, month, year = found.group("d", "sep", "m", "y")
+    if separator == "|" and len(year) != 4:
         return None  # "1 | 2 | 24" is a list of numbers, not a date
-    year, month, day = full_year(found["y"]), int(found["m"]), int(found["d"])
+    year, month, day = full_year(year), int(month), int(day)
     if month > 12 and day <= 12:
         # Month first (8/13/2015, as English-language server software prints it) when day first cannot be right.
         month, day = day, month
@@ -201,26 +206,6 @@ def read_english_day_first(found: re.Match) -> date | None:
 
 def read_english_month_first(found: re.Match) -> date | None:
     return make_date(int(found["ey2"]), EN_MONTHS[found["em2"][:3]], int(found["ed2"]))
-
-
-# One pattern, one named group per form (the leftmost date wins), and the function that reads each.
-# (The lookahead on how every form begins lets the search skip other places fast.)
-FORM_STARTS = r"(?=\d|th|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)"
-FULL_DATE = re.compile(FORM_STARTS + "(?:" + "|".join(f"(?P<{name}>{form})" for name, form in (
-    ("year_first", YEAR_FIRST), ("day_first", DAY_FIRST), ("words_day_first", WORDS_DAY_FIRST),
-    ("words_month_first", WORDS_MONTH_FIRST), ("english_day_first", ENGLISH_DAY_FIRST),
-    ("english_month_first", ENGLISH_MONTH_FIRST),
-)) + ")")
-READERS = {
-    "year_first": read_year_first, "day_first": read_day_first, "words_day_first": read_words_day_first,
-    "words_month_first": read_words_month_first, "english_day_first": read_english_day_first,
-    "english_month_first": read_english_month_first,
-}
-
-
-def date_of(found: re.Match) -> date | None:
-    """The day a FULL_DATE match names, or None when it names no real day."""
-    return READERS[found.lastgroup](found)
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -301,20 +286,23 @@ def solar_from_lunar_year(day: int, month: int, lunar: str, now) -> date | None:
 # ---------------------------------------------------------------------------------------------------
 
 TIME = (
-    r"(?P<h>\d{1,2})(?:"
-    r":(?P<m>\d\d)(?::(?P<s>\d\d)(?:[.,]\d+)?)?(?!\d)'?"               # 09:30, 09:30:15, 09:30'
-    r"| ?[hg](?P<m2>\d\d)?(?:'|p(?:hút)?)?(?!\w)"                      # 9h, 09h30, 14g30, 14h05'
-    r"| ?giờ(?: ?(?P<m3>\d{1,2})(?![/.\-]\d)(?: ?phút)?(?: ?(?P<s3>\d{1,2}) ?giây)?)?(?!\w)"
-    r")(?: ?(?P<ap>sa|ch|am|pm|a\.m\.?|p\.m\.?|sáng|trưa|chiều|tối|đêm)(?!\w))?"
+    r"(?P<hour>\d{1,2})(?:"
+    r":(?P<minute>\d\d)(?::(?P<second>\d\d)(?:[.,]\d+)?)?(?!\d)'?"   # 09:30, 09:30:15, 09:30'
+    r"| ?[hg](?P<minute2>\d\d)?(?:'|p(?:hút)?)?(?!\w)"                  # 9h, 09h30, 14g30, 14h05'
+    r"| ?giờ(?: ?(?P<minute3>\d{1,2})(?![/.\-]\d)(?: ?phút)?(?: ?(?P<second3>\d{1,2}) ?giây)?)?(?!\w)"
+    r")(?: ?(?P<half>sa|ch|am|pm|a\.m\.?|p\.m\.?|sáng|trưa|chiều|tối|đêm)(?!\w))?"
 )
 OFFSET = (
-    r"(?: ?\(? ?(?P<gmt>gmt|utc) ?(?:(?P<os>[+-]) ?(?P<oh>\d{1,2})(?::?(?P<om>\d\d))?)? ?\)?"
-    r"| ?(?P<os2>[+-])(?P<oh2>\d\d):?(?P<om2>\d\d)(?!\d)"
-    r"|(?P<z>z)(?!\w))?"
+    r"(?: ?\(? ?(?P<gmt>gmt|utc) ?(?:(?P<sign>[+-]) ?(?P<hours>\d{1,2})(?::?(?P<minutes>\d\d))?)? ?\)?"
+    r"| ?(?P<sign2>[+-])(?P<hours2>\d\d):?(?P<minutes2>\d\d)(?!\d)"
+    r"|(?P<utc>z)(?!\w))?"
 )
+TIME_GROUPS = ("hour", "minute", "minute2", "minute3", "second", "second3", "half", "gmt", "sign", "hours",
+               "minutes", "sign2", "hours2", "minutes2", "utc")
 # A time right after a date: "05/03/2021 09:30", "- 9:30 SA", "| 09:30", "lúc 9 giờ", "T09:30:00Z",
 # "9 June 2025. 14:32".
-TIME_AFTER = re.compile(r"[)\]]? ?(?:[,|\-(] ?|\. )*(?:(?:vào )?lúc ?|at |t)?" + TIME + OFFSET)
+TIME_JOIN = r"[)\]]? ?(?:[,|\-(] ?|\. )*(?:(?:vào )?lúc ?|at |t)?"
+TIME_AFTER = re.compile(TIME_JOIN + TIME + OFFSET)
 # A time anywhere (for a time printed before its date), "Cập nhật:14:32" too.
 TIME_ANYWHERE = re.compile(r"(?=\d)(?<!\d)(?<!\d[:.])" + TIME + OFFSET)
 # What may stand between a time and the date after it: "09:30 - ", "09:30' ", "17:45 ngày ",
@@ -322,6 +310,8 @@ TIME_ANYWHERE = re.compile(r"(?=\d)(?<!\d)(?<!\d[:.])" + TIME + OFFSET)
 GAP_BEFORE_DATE = re.compile(
     r"[ ,|\-(\[]*(?:(?:ngày|lúc|vào|on) ?:? ?[,\-]? ?)*(?:" + WEEKDAY + r" ?[,\-]? ?)?(?:ngày ?:? ?)?[ ,|\-(\[]*"
 )
+# Every time of day has a digit followed by ":", "h", "g" or "giờ".
+TIME_HINT = re.compile(r"\d ?[:hg]")
 #: How far before a date a time is looked for.
 BEFORE_WINDOW = 48
 # What may stand between a date and the same date printed again with its time ("30/12/2020 - 30/12/2020 09:12").
@@ -341,11 +331,12 @@ class Clock(NamedTuple):
 
 def time_of(found: re.Match) -> Clock | None:
     """The time of day a TIME + OFFSET match gives, or None if it is no real time."""
-    group = found.group
-    hour = int(group("h"))
-    minute = int(group("m") or group("m2") or group("m3") or 0)
-    second = int(group("s") or group("s3") or 0)
-    half = (group("ap") or "").replace(".", "")
+    (hour, minute, minute2, minute3, second, second3, half, gmt, sign, hours, minutes, sign2, hours2, minutes2,
+     utc) = found.group(*TIME_GROUPS)
+    hour = int(hour)
+    minute = int(minute or minute2 or minute3 or 0)
+    second = int(second or second3 or 0)
+    half = (half or "").replace(".", "")
     if half in ("sa", "am", "ch", "pm"):
         if hour > 12:
             pass  # "14:30 CH" is redundant, "14:30 SA" a template's slip: the 24-hour clock is clear
@@ -362,17 +353,16 @@ def time_of(found: re.Match) -> Clock | None:
     if not (0 <= hour <= 23 and 0 <= minute <= 59 and 0 <= second <= 59):
         return None
     zone = None
-    if group("z"):
+    if utc:
         zone = timezone.utc
-    elif group("os") or group("os2"):
-        sign = -1 if (group("os") or group("os2")) == "-" else 1
-        hours, minutes = int(group("oh") or group("oh2")), int(group("om") or group("om2") or 0)
+    elif sign or sign2:
+        hours, minutes = int(hours or hours2), int(minutes or minutes2 or 0)
         if hours > 14 or minutes > 59:
             return None
-        zone = timezone(sign * timedelta(hours=hours, minutes=minutes))
-    elif group("gmt"):
+        zone = timezone((-1 if (sign or sign2) == "-" else 1) * timedelta(hours=hours, minutes=minutes))
+    elif gmt:
         zone = timezone.utc
-    return Clock(found.start(), found.end(), hour, minute, second, zone)
+    return Clock(found.start("hour"), found.end(), hour, minute, second, zone)
 
 
 def time_after(s: str, position: int) -> Clock | None:
@@ -382,7 +372,7 @@ def time_after(s: str, position: int) -> Clock | None:
 
 def time_before(s: str, position: int) -> Clock | None:
     start = max(0, position - BEFORE_WINDOW)
-    if not DIGIT.search(s, start, position):
+    if not TIME_HINT.search(s, start, position):
         return None
     last = None
     for found in TIME_ANYWHERE.finditer(s, start, position):
@@ -397,9 +387,9 @@ def time_of_repeat(s: str, position: int, day: date) -> Clock | None:
     if gap is None or not s[gap.end():gap.end() + 1].isdigit():
         return None
     again = FULL_DATE.match(s, gap.end())
-    if again is None or date_of(again) != day:
+    if again is None or again["hour"] is None or date_of(again) != day:
         return None
-    return time_after(s, again.end())
+    return time_of(again)
 
 
 def with_time(day: date, clock: Clock | None) -> date | datetime:
@@ -409,6 +399,34 @@ def with_time(day: date, clock: Clock | None) -> date | datetime:
         return datetime(day.year, day.month, day.day, clock.hour, clock.minute, clock.second, tzinfo=VN_TZ)
     moment = datetime(day.year, day.month, day.day, clock.hour, clock.minute, clock.second, tzinfo=clock.zone)
     return moment.astimezone(VN_TZ)
+
+
+# ---------------------------------------------------------------------------------------------------
+# 2+3. A full date and the time printed right after it, in one pattern (one search per text)
+# ---------------------------------------------------------------------------------------------------
+
+DATE_FORMS = {
+    "day_first": (DAY_FIRST, read_day_first),
+    "year_first": (YEAR_FIRST, read_year_first),
+    "words_day_first": (WORDS_DAY_FIRST, read_words_day_first),
+    "words_month_first": (WORDS_MONTH_FIRST, read_words_month_first),
+    "english_day_first": (ENGLISH_DAY_FIRST, read_english_day_first),
+    "english_month_first": (ENGLISH_MONTH_FIRST, read_english_month_first),
+}
+# One named group per form (the leftmost date wins), then the time if one follows. The lookahead on
+# how a form begins lets the search skip other places fast.
+FULL_DATE = re.compile(
+    FORM_STARTS + "(?:" + "|".join(f"(?P<{name}>{form})" for name, (form, _) in DATE_FORMS.items()) + ")"
+    "(?:" + TIME_JOIN + TIME + OFFSET + ")?"
+)
+
+
+def date_of(found: re.Match) -> date | None:
+    """The day a FULL_DATE match names, or None when it names no real day."""
+    for name, (_, read) in DATE_FORMS.items():
+        if found[name] is not None:
+            return read(found)
+    return None
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -428,7 +446,7 @@ EN_AGO = re.compile(
 DAY_WORDS = re.compile(
     r"(?<!\w)(?P<w>vừa xong|vừa mới|just now|hôm nay|bữa nay|today|hôm qua|yesterday|hôm kia)(?!\w)"
 )
-DAY_WORD_HINTS = ("vừa", "just", "nay", "today", "hôm", "yesterday")
+DAY_WORD_HINT = re.compile("vừa|just|nay|today|hôm|yesterday")  # (plain words: searched fast)
 UNITS = {
     "giây": "second", "sec": "second", "second": "second",
     "phút": "minute", "min": "minute", "minute": "minute",
@@ -474,7 +492,7 @@ def relative(s: str, now) -> date | datetime | None:
         if unit == "day":
             return (moment - timedelta(days=amount(count))).date()
         return None  # "3 tuần trước", "2 năm trước": no exact day
-    if not any(word in s for word in DAY_WORD_HINTS):
+    if not DAY_WORD_HINT.search(s):
         return None
     found = DAY_WORDS.search(s)
     if found is None:
@@ -498,6 +516,8 @@ def relative(s: str, now) -> date | datetime | None:
 # ---------------------------------------------------------------------------------------------------
 
 NUMBERS = re.compile(r"\d+")
+# (A pattern of plain words is searched fast: a quick first test.)
+ENGLISH_MONTH = re.compile("jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec")
 # An English month name next to a day: "Mar 20", "20th March" (not "may" in "máy may", "may mắn").
 EN_MONTH_AND_DAY = re.compile(
     FORM_STARTS + r"(?:\b(?:" + EN_MONTH_WORDS + r")\b\.?,? ?\d{1,2}(?!\d)"
@@ -537,7 +557,7 @@ def warm_fallback() -> None:
 
 def fallback(s: str) -> date | datetime | None:
     s = s[:MAX_FALLBACK]
-    if not EN_MONTH_AND_DAY.search(s):
+    if not ENGLISH_MONTH.search(s) or not EN_MONTH_AND_DAY.search(s):
         return None  # every Vietnamese and numeric form is read above: dateparser would only guess
     if not any(len(n) == 2 or (len(n) == 4 and n[:2] in ("19", "20")) for n in NUMBERS.findall(s)):
         return None  # no year
@@ -556,17 +576,18 @@ def fallback(s: str) -> date | datetime | None:
 # ---------------------------------------------------------------------------------------------------
 
 
-def first_date(s: str) -> tuple[date | datetime | None, bool]:
-    """The first full date in ``s`` with its time, and whether an impossible date was printed."""
+def first_date(s: str, start: int = 0) -> tuple[date | datetime | None, bool]:
+    """The first full date in ``s`` (from ``start`` on) with its time, and whether an impossible date was printed."""
     impossible = False
-    for found in FULL_DATE.finditer(s):
+    for found in FULL_DATE.finditer(s, start):
         day = date_of(found)
         if day is None:
             impossible = True
             continue
         if LUNAR_AFTER.match(s, found.end()):
             continue  # "ngày 15/7/2024 âm lịch": not the solar date
-        clock = time_after(s, found.end()) or time_before(s, found.start()) or time_of_repeat(s, found.end(), day)
+        clock = (time_of(found) if found["hour"] is not None else None) \
+            or time_before(s, found.start()) or time_of_repeat(s, found.end(), day)
         return with_time(day, clock), False
     return None, impossible
 
@@ -580,12 +601,13 @@ def read(text, now) -> date | datetime | None:
     s = normalise(text)
     if not s:
         return None
-    if not DIGIT.search(s):
+    first_digit = DIGIT.search(s)
+    if first_digit is None:
         return relative(s, now)  # no number: only "hôm qua", "vừa xong" and their kind can be dates
     solar = None
     if "(" in s and EQUIVALENT.search(s):
         s, solar = without_lunar(s, now)
-    found, impossible = first_date(s)
+    found, impossible = first_date(s, max(0, first_digit.start() - LONGEST_LEAD))
     if found is not None:
         return found
     if solar is not None:
