@@ -60,7 +60,7 @@ MIN_YEAR, MAX_YEAR = 1900, 2099
 # Odd spaces and invisible characters become a space, dashes a hyphen, primes and curly quotes an
 # apostrophe ("09:30’").
 PLAIN_CHARACTERS = str.maketrans(
-    {c: " " for c in "\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a"
+    {c: " " for c in "\x85\u2028\u2029\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a"
                     "\u200b\u200c\u200d\u2060\u202f\u205f\u3000\ufeff\u00ad"}
     | {c: "-" for c in "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63"}
     | {c: "'" for c in "\u2018\u2019\u201b\u2032\u00b4`"}
@@ -80,7 +80,10 @@ def normalise(text: str) -> str:
             text = text.translate(PLAIN_CHARACTERS)
     elif "`" in text:
         text = text.replace("`", "'")
-    return " ".join(text.lower().split())
+    text = text.lower()
+    if "  " in text or "\n" in text or "\t" in text or "\r" in text or "\f" in text or "\v" in text:
+        return " ".join(text.split())
+    return text.strip()
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -584,10 +587,14 @@ def first_date(s: str, start: int = 0) -> tuple[date | datetime | None, bool]:
         if day is None:
             impossible = True
             continue
-        if LUNAR_AFTER.match(s, found.end()):
+        more = found.end() < len(s)  # (most date lines end with their date: skip what looks after it)
+        if more and LUNAR_AFTER.match(s, found.end()):
             continue  # "ngày 15/7/2024 âm lịch": not the solar date
-        clock = (time_of(found) if found["hour"] is not None else None) \
-            or time_before(s, found.start()) or time_of_repeat(s, found.end(), day)
+        clock = time_of(found) if found["hour"] is not None else None
+        if clock is None and found.start() > 0:
+            clock = time_before(s, found.start())
+        if clock is None and more:
+            clock = time_of_repeat(s, found.end(), day)
         return with_time(day, clock), False
     return None, impossible
 
