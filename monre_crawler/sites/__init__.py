@@ -71,6 +71,11 @@ class Profile:
     repost_suffix: re.Pattern  # at the end of a repost's slug
     default_encoding: str  # of pages that declare none
 
+    @property
+    def portal(self) -> str:
+        """The portal's name in the archive (``articles.portal``): the host of its default base URL."""
+        return (urlsplit(self.base_url).hostname or self.name).removeprefix("www.")
+
     def is_category_url(self, url: str) -> bool:
         parts = urlsplit(url)
         return parts.path.lower() == self.category_path.lower() and any(
