@@ -84,7 +84,9 @@ def extract_article(response, listing_title: str = "", listing_date: str = "", p
         if article.date_text:
             article.found["date"] = "fallback"
     if not article.summary and layout is None:
-        article.summary = _fallback_lead(cleaned_root)  # no layout: the copy exists (body was a fallback)
+        # no layout: the copy exists (body was a fallback)
+        article.summary = _fallback_lead(cleaned_root) or _lead_between(cleaned_root, article.title, body,
+                                                                          article.date_text)
 
     if body is not None:
         blocks = _blocks(body)
@@ -96,12 +98,19 @@ def extract_article(response, listing_title: str = "", listing_date: str = "", p
         elif layout is None:  # a redesign may print the source just after the body
             following = [clean(n.text_content()) for n in body.itersiblings() if isinstance(n.tag, str)][:2]
             match = next((m for m in map(profile.source_line.match, following) if m), None)
-            article.source = match["source"] if match else None
+            article.source = match["source"] if match else (following[0] if following and _is_byline(following[0])
+                                                           else None)
         article.body_text = "\n\n".join(blocks)
         article.body_html = _clean_html(body, base)
         article.image_urls = _image_urls(body, base)
         article.attachments = _attachments(body, base, profile)
     return article
+
+
+def _is_byline(text: str) -> bool:
+    """An author's name alone, as news pages print it after the text: 2–5 capitalised words ("Minh Phúc")."""
+    words = text.split()
+    return 2 <= len(words) <= 5 and len(text) <= 40 and all(w[0].isupper() and w.isalpha() for w in words)
 
 
 def _match_layout(sel: Selector, profile: Profile):
@@ -353,6 +362,32 @@ def _fallback_lead(root) -> str:
         if LEAD_HINTS.search(f"{node.get('class', '')} {node.get('id', '')}"):
             text = clean(node.text_content())
             if text:
+                return text
+    return ""
+
+
+def _lead_between(root, title: str, body, date_text: str = "") -> str:
+    """A lead printed between the title and the body, in a layout nobody described: the first element
+    there without block children that holds a sentence or more (not the date line)."""
+    if not title or body is None:
+        return ""
+    heading = next((n for n in root.iter("h1", "h2", "h3", "h4", "h5", "div", "span", "p")
+                    if clean(n.text_content()) == title), None)
+    if heading is None:
+        return ""
+    after = False
+    for node in root.iter():
+        if node is heading:
+            after = True
+            continue
+        if not after or not isinstance(node.tag, str) or _inside(node, heading):
+            continue
+        if node is body or _inside(body, node):  # reached the body (or a container of it): no lead
+            return ""
+        if node.tag.lower() in ("p", "div", "h2", "h3", "h4", "strong", "b", "em", "blockquote", "section") \
+                and not any(isinstance(c.tag, str) and c.tag.lower() in BLOCK_TAGS for c in node.iterdescendants()):
+            text = clean(node.text_content())
+            if (len(text) >= 60 and text != date_text and parse_date(text) is None) or len(text) >= 120:
                 return text
     return ""
 
