@@ -8,7 +8,9 @@ A run is ``failed`` when the portal could not be reached, when it ended for any 
 ``finished`` (a SIGTERM gives ``shutdown``), when the archive could not be written, or when more than
 ``MONRE_MAX_ERRORS`` errors were logged; ``degraded`` when generic fallbacks, not the layouts' own
 selectors, had to find a key field of more than ``MONRE_FALLBACK_ALARM`` of the articles (the portal has
-probably changed its layouts); ``ok`` otherwise. The verdict stays with the recorder
+probably changed its layouts) or, for a portal read by the fallbacks by design (its profile knows no layout:
+mae.gov.vn), when a key field (title, date, body) is missing on more than ``MONRE_MISSING_ALARM`` of them;
+``ok`` otherwise. The verdict stays with the recorder
 (``status``, ``message``, ``run_id``), where the project's ``crawl`` command reads it to exit non-zero, so
 that cron notices. What the verdict needs of the crawl's progress, it reads from the spider's
 :class:`~monre_crawler.state.CrawlState`.
@@ -58,7 +60,10 @@ class CrawlRunRecorder:
             self.store.set_category_state(state.completed_categories(), complete=True)
         errors = self.crawler.stats.get_value("log_count/ERROR", 0)  # before this recorder logs its own
         fields = self._fields()
-        self.status, self.message = self._verdict(state, reason, fields, errors)
+        discovery = getattr(state, "discovery", None)
+        if discovery is not None:
+            fields["discovery"] = discovery()
+        self.status, self.message = self._verdict(state, reason, fields, errors, bool(spider.profile.layouts))
         if self.status == "degraded":
             logger.error("Extraction degraded: %s", self.message)
         stats, counts = self.crawler.stats, self.store.counts
@@ -87,12 +92,15 @@ class CrawlRunRecorder:
                   for name in KEY_FIELDS}
         fields["articles"] = articles
         fields["fallback_share"] = round(stats.get("monre/fields/any_fallback", 0) / articles if articles else 0.0, 4)
+        fields["missing_share"] = round(stats.get("monre/fields/any_missing", 0) / articles if articles else 0.0, 4)
         fields["selectors_missed"] = {key.removeprefix("monre/fields/missed/"): value
                                       for key, value in stats.items() if key.startswith("monre/fields/missed/")}
         return fields
 
-    def _verdict(self, state, reason: str, fields: dict, errors: int) -> tuple[str, str]:
-        """The run's status (``ok``, ``failed``, ``degraded``) and the message that says why."""
+    def _verdict(self, state, reason: str, fields: dict, errors: int, layouts: bool = True) -> tuple[str, str]:
+        """The run's status (``ok``, ``failed``, ``degraded``) and the message that says why. ``layouts``: the
+        portal's profile knows its page layouts (else the fallbacks read it by design: the alarm is on
+        missing fields, not on fallbacks)."""
         settings, stats = self.crawler.settings, self.crawler.stats
         articles = stats.get_value("monre/fields/articles", 0)
         fallback_share = stats.get_value("monre/fields/any_fallback", 0) / articles if articles else 0.0
@@ -104,6 +112,15 @@ class CrawlRunRecorder:
             return "failed", f"the crawl ended early ({reason})"
         if errors > settings.getint("MONRE_MAX_ERRORS"):
             return "failed", f"{errors} errors, more than MONRE_MAX_ERRORS={settings.getint('MONRE_MAX_ERRORS')}"
+        if not layouts:
+            missing_share = fields["missing_share"]
+            if articles and missing_share > settings.getfloat("MONRE_MISSING_ALARM"):
+                missing = ", ".join(f"{name} ({fields[name]['missing']})" for name in KEY_FIELDS
+                                    if fields[name]["missing"])
+                return "degraded", (f"a key field is missing on {missing_share:.0%} of the articles (alarm above "
+                                    f"{settings.getfloat('MONRE_MISSING_ALARM'):.0%}; missing: {missing}): has the "
+                                    f"portal changed its pages?")
+            return "ok", ""
         if articles and fallback_share > settings.getfloat("MONRE_FALLBACK_ALARM"):
             missed = ", ".join(f"{k} ({v})" for k, v in sorted(fields["selectors_missed"].items())) or "none recorded"
             return "degraded", (f"generic fallbacks had to find a key field for {fallback_share:.0%} of the articles "

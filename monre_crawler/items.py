@@ -2,7 +2,8 @@
 
 ``ArticleItem`` is one article (an :class:`ArticlePage`, what its page says, plus what the listing and the
 pipelines add). ``ListingSighting`` says that articles already stored were listed
-again in a category (so their categories merge and ``last_seen_at`` moves) without fetching them.
+again in a category (so their categories merge and ``last_seen_at`` moves) without fetching them;
+``AliasSighting`` that an article was linked under another of its URLs (mae.gov.vn's URL forms).
 """
 
 from __future__ import annotations
@@ -36,12 +37,22 @@ class ArticleItem(ArticlePage):
     """One article on its way from the spider to the archive: the spider makes it with what the listing
     said, the extractor fills in what the page says, the pipelines add the date and the hash."""
 
-    id: str  # url_id(url): a stable short hash of the canonical URL
+    id: str  # url_id(url): a stable short hash of the canonical URL (mae.gov.vn: mae-<its numeric id>)
     url: str  # canonical URL
+    portal: str | None = None  # the portal it was read from (the profile's ``portal``): articles.portal
+    aliases: list[str] = field(default_factory=list)  # other URLs of the same article (mae: its other URL forms)
     listing_date_text: str = ""  # the raw date of the article's listing entry
     categories: list[str] = field(default_factory=list)
     published_at: str | None = None  # ISO 8601, set by DatesPipeline from date_text
     content_hash: str = ""  # set by ContentHashPipeline
+
+
+@dataclass
+class AliasSighting:
+    """Other URLs under which a stored article (``article_id``) was linked: recorded as its aliases."""
+
+    article_id: str
+    urls: list[str]
 
 
 @dataclass

@@ -37,6 +37,7 @@ ARTICLE_COLUMNS = {
     "content_hash": str,
     "first_seen_at": str,
     "last_seen_at": str,
+    "portal": str,  # monre.gov.vn or mae.gov.vn
 }
 CRAWL_RUN_COLUMNS = {
     "id": int,
@@ -100,7 +101,10 @@ def create_schema(db: sqlite_utils.Database) -> None:
     if "articles" not in db.table_names():
         db["articles"].create(ARTICLE_COLUMNS, pk="id", not_null={"url", "title"})
     else:
+        had_portal = "portal" in db["articles"].columns_dict
         db["articles"].add_missing_columns([ARTICLE_COLUMNS])
+        if not had_portal:  # every article stored before mae.gov.vn was crawled came from monre.gov.vn
+            db.execute("UPDATE articles SET portal = 'monre.gov.vn' WHERE portal IS NULL")
     db["categories"].create({"id": int, "name": str}, pk="id", if_not_exists=True)
     db["articles_categories"].create(
         {"articles_id": str, "categories_id": int},
@@ -124,6 +128,7 @@ def create_schema(db: sqlite_utils.Database) -> None:
     db["categories"].create_index(["name"], unique=True, if_not_exists=True)
     db["articles"].create_index(["content_hash"], if_not_exists=True)
     db["articles"].create_index(["published_at"], if_not_exists=True)
+    db["articles"].create_index(["portal"], if_not_exists=True)
     db["articles_categories"].create_index(["categories_id"], if_not_exists=True)
     for statement in FTS_SQL:
         db.execute(statement)

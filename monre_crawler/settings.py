@@ -73,4 +73,13 @@ SQLITE_MIN_FREE_BYTES = 16 * 1024 * 1024  # bytes; a night's crawl writes a few 
 # --- When a run counts as failed or degraded (project settings; see monre_crawler.extensions) ----------------
 MONRE_MAX_ERRORS = 20  # more logged errors than this and the run is "failed"
 MONRE_FALLBACK_ALARM = 0.10  # share of articles needing a generic fallback above which the run is "degraded"
+# For a portal read by the generic fallbacks by design (no layout known: mae.gov.vn): the share of articles with
+# a key field (title, date, body) missing above which the run is "degraded" (instead of MONRE_FALLBACK_ALARM).
+MONRE_MISSING_ALARM = 0.10
 MONRE_MAX_PAGES = 5000  # listing pages per category at most: a guard against endless pagers
+
+# --- mae.gov.vn: backfill by id through the print view (project settings; see monre_crawler.spiders.mae) ------
+MAE_BACKFILL = "auto"  # default of `-a backfill`: auto, new, all, off, or a number of ids
+MAE_BACKFILL_MAX_IDS = 30000  # ids probed per run at most (at 1 request/s: about 8 hours)
+MAE_BACKFILL_MAX_GAP = 300  # stop after this many missing ids in a row below everything found
+MAE_BACKFILL_BATCH = 20  # ids scheduled at a time, when the crawl has nothing else to do

@@ -25,6 +25,7 @@ import sqlite_utils
 
 from .preflight import check_room
 from .schema import ARTICLE_COLUMNS, StoreError, check_schema, create_schema
+from .urls import url_id
 
 __all__ = ["Store", "StoreError", "CrawlLocked", "describe_error", "utcnow"]
 
@@ -51,6 +52,7 @@ class Store:
         self.counts: Counter = Counter()
         self._articles: list = []
         self._sightings: list = []
+        self._aliases: list = []  # (article id, [its other URLs]) to record
         self._buffered_ids: set[str] = set()
         self._oldest = 0.0
         self._category_ids: dict[str, int] = {}
@@ -137,6 +139,14 @@ class Store:
         )
         return {row[0] for row in rows} | (self._buffered_ids & set(ids))
 
+    def highest_item_id(self, prefix: str) -> int | None:
+        """The highest numeric id among stored articles keyed ``<prefix><number>`` (mae: ``mae-19022``)."""
+        self.flush()
+        row = self.conn.execute(
+            "SELECT max(CAST(substr(id, ?) AS INTEGER)) FROM articles WHERE id LIKE ? || '%'",
+            [len(prefix) + 1, prefix]).fetchone()
+        return row[0] if row and row[0] is not None else None
+
     def category_complete(self, category: str) -> bool:
         row = self.conn.execute("SELECT complete FROM crawl_state WHERE category = ?", [category]).fetchone()
         return bool(row and row[0])
@@ -163,22 +173,31 @@ class Store:
         self._sightings.append((category, ids))
         self._maybe_flush()
 
+    def add_aliases(self, article_id: str, urls: list[str]) -> None:
+        """Record other URLs of a stored (or buffered) article; written after the buffered articles."""
+        if not self._articles and not self._sightings and not self._aliases:
+            self._oldest = time.monotonic()
+        self._aliases.append((article_id, list(urls)))
+        self._maybe_flush()
+
     def _maybe_flush(self) -> None:
-        if len(self._articles) + len(self._sightings) >= self.batch_size or (
+        if len(self._articles) + len(self._sightings) + len(self._aliases) >= self.batch_size or (
             time.monotonic() - self._oldest >= self.flush_seconds
         ):
             self.flush()
 
     def flush(self) -> Counter:
         """Write the buffer in one transaction; return what happened to it."""
-        if not self._articles and not self._sightings:
+        if not self._articles and not self._sightings and not self._aliases:
             return Counter()
         outcome: Counter = Counter()
         now = utcnow()
         with self.db.atomic():
             self._write_articles(self._articles, now, outcome)
             self._write_sightings(self._sightings, now)
-        self._articles, self._sightings = [], []
+            for article_id, urls in self._aliases:
+                self._add_urls(article_id, urls)
+        self._articles, self._sightings, self._aliases = [], [], []
         self._buffered_ids.clear()
         self.counts.update(outcome)
         if self.stats is not None:
@@ -244,12 +263,31 @@ class Store:
         columns = ", ".join(row)
         self.conn.execute(f"INSERT INTO articles ({columns}) VALUES ({', '.join('?' * len(row))})", list(row.values()))
         self._link(article["id"], article["categories"])
+        self._add_urls(article["id"], article.get("aliases") or ())
 
     def _update(self, article: dict, now: str) -> None:
         row = _row(article)
         article_id = row.pop("id")
         assignments = ", ".join(f"{c} = ?" for c in row)
         self.conn.execute(f"UPDATE articles SET {assignments} WHERE id = ?", [*row.values(), article_id])
+        self._add_urls(article_id, article.get("aliases") or ())
+
+    def _add_urls(self, article_id: str, urls) -> None:
+        """Record ``urls`` as other URLs of an article (its aliases; mae.gov.vn: its other URL forms), once each."""
+        if not urls:
+            return
+        found = self.conn.execute("SELECT url, aliases FROM articles WHERE id = ?", [article_id]).fetchone()
+        if found is None:
+            return
+        own, aliases = found
+        known = json.loads(aliases or "[]")
+        added = [u for u in dict.fromkeys(urls) if u != own and u not in known]
+        if not added:
+            return
+        self.conn.execute("UPDATE articles SET aliases = ? WHERE id = ?",
+                          [json.dumps(known + added, ensure_ascii=False), article_id])
+        self.conn.executemany("INSERT OR IGNORE INTO article_aliases (id, url, articles_id) VALUES (?, ?, ?)",
+                              [(url_id(u), u, article_id) for u in added])
 
     def _mark_seen(self, article_id: str, categories, now: str) -> None:
         self.conn.execute("UPDATE articles SET last_seen_at = ? WHERE id = ?", [now, article_id])

@@ -1,4 +1,4 @@
-"""Write articles and listing sightings to the SQLite archive (see :mod:`monre_crawler.store`)."""
+"""Write articles, listing sightings and alias sightings to the SQLite archive (see :mod:`monre_crawler.store`)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import sqlite3
 
 from scrapy.utils.defer import deferred_from_coro
 
-from ..items import ArticleItem, ListingSighting
+from ..items import AliasSighting, ArticleItem, ListingSighting
 from ..extensions import store_of
 from ..store import Store, describe_error
 
@@ -36,6 +36,8 @@ class SQLitePipeline:
                 self.store.add_article(row)
             elif isinstance(item, ListingSighting):
                 self.store.add_sighting(item.category, item.article_ids)
+            elif isinstance(item, AliasSighting):
+                self.store.add_aliases(item.article_id, item.urls)
         except sqlite3.DatabaseError as exc:
             self._give_up(exc)
         return item

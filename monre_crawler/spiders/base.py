@@ -215,7 +215,7 @@ class PortalSpider(scrapy.Spider):
             self.crawler.stats.inc_value("monre/pages_with_invalid_utf8")
             self.logger.warning("%s has %d byte sequence(s) that are not UTF-8: left out of the text",
                                 response.url, response.text.count("\ufffd"))
-        item = ArticleItem(id=article_id, url=url, listing_date_text=listing.date_text,
+        item = ArticleItem(id=article_id, url=url, portal=self.profile.portal, listing_date_text=listing.date_text,
                            categories=self.state.pending.pop(article_id, [category]))
         yield extract.extract_article(response, listing_title=listing.title, listing_date=listing.date_text,
                                       profile=self.profile, into=item)
