@@ -23,9 +23,9 @@ FAST = {
 }
 
 
-def crawl_command(base_url: str, db_path, *args: str, settings: dict | None = None) -> list[str]:
+def crawl_command(base_url: str, db_path, *args: str, settings: dict | None = None, spider: str = "monre") -> list[str]:
     """The command line of ``scrapy crawl monre -a base_url=… -s SQLITE_PATH=…`` with the delays off."""
-    command = [sys.executable, "-m", "scrapy", "crawl", "monre", "-a", f"base_url={base_url}",
+    command = [sys.executable, "-m", "scrapy", "crawl", spider, "-a", f"base_url={base_url}",
                "-s", f"SQLITE_PATH={db_path}"]
     for key, value in {**FAST, **(settings or {})}.items():
         command += ["-s", f"{key}={value}"]
@@ -39,9 +39,9 @@ def crawl_env() -> dict:
 
 
 def crawl(base_url: str, db_path, *args: str, settings: dict | None = None, timeout: float = 180,
-          **popen) -> subprocess.CompletedProcess:
-    """Run ``scrapy crawl monre -a base_url=… -s SQLITE_PATH=…`` in a subprocess; return its result."""
-    command = crawl_command(base_url, db_path, *args, settings=settings)
+          spider: str = "monre", **popen) -> subprocess.CompletedProcess:
+    """Run ``scrapy crawl <spider> -a base_url=… -s SQLITE_PATH=…`` in a subprocess; return its result."""
+    command = crawl_command(base_url, db_path, *args, settings=settings, spider=spider)
     return subprocess.run(command, cwd=ROOT, env=crawl_env(), capture_output=True, text=True, timeout=timeout,
                           **popen)
 
