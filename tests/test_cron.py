@@ -48,7 +48,7 @@ def test_time_limit_stops_the_crawl_gracefully(tmp_path):
         result = run_cron(tmp_path, portal.url, "-s", "DOWNLOAD_DELAY=1", "-s", "CONCURRENT_REQUESTS=1",
                           limit="4s")
     assert result.returncode == 124
-    assert "monre: the crawl ran longer than 4s and was stopped" in result.stderr
+    assert "monre: the monre crawl ran longer than 4s and was stopped" in result.stderr
     (run,) = rows(tmp_path / "monre.db", "select status, finish_reason from crawl_runs")
     assert run == {"status": "failed", "finish_reason": "shutdown"}
 
@@ -56,4 +56,22 @@ def test_time_limit_stops_the_crawl_gracefully(tmp_path):
 def test_a_failed_crawl_fails_the_cron_job(tmp_path):
     result = run_cron(tmp_path, "http://127.0.0.1:9", "-s", "RETRY_TIMES=0")
     assert result.returncode == 1
-    assert "monre: the crawl exited 1" in result.stderr
+    assert "monre: the monre crawl exited 1" in result.stderr
+
+
+def test_the_mae_spider_runs_from_cron_too(tmp_path, monkeypatch):
+    from standin.mae import Portal as MaePortal, Site as MaeSite
+
+    monkeypatch.setenv("MONRE_SPIDER", "mae")
+    with MaePortal(MaeSite.generate(n_articles=12, seed=1)) as portal:
+        result = run_cron(tmp_path, portal.url)
+    assert result.returncode == 0, result.stderr
+    (log,) = (tmp_path / "logs").iterdir()
+    assert log.name.endswith("-mae.log") and "Spider closed (finished)" in log.read_text(encoding="utf-8")
+    assert rows(tmp_path / "monre.db", "select spider, status from crawl_runs") == [{"spider": "mae", "status": "ok"}]
+
+
+def test_an_unknown_spider_is_refused(tmp_path, monkeypatch):
+    monkeypatch.setenv("MONRE_SPIDER", "other")
+    result = run_cron(tmp_path, "http://127.0.0.1:9")
+    assert result.returncode == 2 and "MONRE_SPIDER must be monre or mae" in result.stderr
