@@ -259,6 +259,8 @@ def test_canned_queries_filter_by_portal(with_monre):
                                  ("", len(site.articles) + len(monre_site.articles))):
             per_month = canned(client, "articles_per_month", portal=portal)
             assert sum(r["articles"] for r in per_month) == expected, portal
+        history = canned(client, "crawl_history")
+        assert [(r["spider"], r["found_by_backfill"]) for r in history] == [("monre", None), ("mae", 1), ("mae", 5)]
         latest = canned(client, "latest_articles", portal="mae")
         assert latest and {r["portal"] for r in latest} == {"mae.gov.vn"}
         facet = client.json("/monre/articles.json?_facet=portal&_size=0")["facet_results"]

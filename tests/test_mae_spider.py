@@ -15,6 +15,7 @@ from .utils import open_store
 
 BASE = "https://mae.gov.vn"
 HOME = f"""<html><body>
+<section><a href="/thuy-san.htm">Xem thêm</a></section>
 <nav><a href="/">Trang chủ</a> <a href="/thuy-san.htm">Thủy sản</a> <a href="/lien-he.htm">Liên hệ</a>
 <a href="/noidung/Lists/VBQPPL/Attachments/1/a.pdf">Văn bản</a> <a href="https://chinhphu.vn/x.htm">CP</a></nav>
 <main><a href="/ca-tra-19022.htm">Cá tra</a> <a href="/thuy-san/ca-tra-19022.htm">Cá tra (2)</a>
@@ -59,7 +60,7 @@ def test_home_reads_its_other_pages_as_possible_sections(spider):
     assert [r.url for r in requests(results, "parse_section")] == [f"{BASE}/thuy-san.htm"]
 
 
-def test_a_section_is_named_by_its_link_text(spider):
+def test_a_section_is_named_by_its_link_text_not_by_a_see_more_link(spider):
     (section,) = requests(spider.parse_home(response(BASE + "/", HOME)), "parse_section")
     assert section.cb_kwargs["category"] == "Thủy sản"
 

@@ -64,6 +64,9 @@ NOT_SECTIONS = re.compile(
     r"(?:\.(?:htm|html|aspx))?$",
     re.IGNORECASE,
 )
+# Link texts that name no section ("see more" buttons): a section is named by another of its links' texts.
+GENERIC_LINK_TEXTS = frozenset({"xem thêm", "xem tất cả", "tất cả", "chi tiết", "xem chi tiết", "more", "see more",
+                                "»", "›", "...", "…", "+"})
 MAX_SECTIONS = 80  # candidate section pages read from the home page at most (a guard, not knowledge)
 # Link texts that mean "next page" (generic: Vietnamese and English portals' usual words and arrows).
 NEXT_LINK_TEXTS = frozenset({"»", "›", ">", ">>", "→", "tiếp", "sau", "trang sau", "trang tiếp", "tiếp theo",

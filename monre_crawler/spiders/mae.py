@@ -204,8 +204,9 @@ class MaeSpider(PortalSpider):
         for link in links:
             if site.is_section_candidate(link.url, self.host):
                 url = canonical_url(link.url, self.base_url, self.profile.keeps_param)
+                text = "" if link.text.casefold() in site.GENERIC_LINK_TEXTS else link.text
                 if not candidates.get(url):
-                    candidates[url] = link.text
+                    candidates[url] = text
         if len(candidates) > site.MAX_SECTIONS:
             self.logger.warning("The home page links %d pages; reading the first %d as possible sections",
                                 len(candidates), site.MAX_SECTIONS)
