@@ -152,3 +152,19 @@ def test_a_print_view_naming_another_id_is_not_stored(spider):
     url = f"{BASE}/SMPT_Publishing_UC/KhaiThac/TinTuc/pInTinTuc.aspx?ItemID=19023"
     results = list(spider.parse_article(response(url, page), article_id="mae-19023", item=19023, via="backfill"))
     assert (results, spider.crawler.stats.get_value("mae/backfill/id_mismatch")) == ([], 1)
+
+
+def test_a_backfill_refused_by_robots_txt_stops(spider):
+    from scrapy.exceptions import IgnoreRequest
+    from twisted.python.failure import Failure
+
+    from monre_crawler.backfill import Backfill
+
+    spider.state.probes = Backfill(19030, max_ids=1000, max_gap=50)
+    batch = spider.state.probes.next_batch(5)
+    request = Request(f"{BASE}/SMPT_Publishing_UC/KhaiThac/TinTuc/pInTinTuc.aspx?ItemID={batch[0]}",
+                      cb_kwargs={"article_id": f"mae-{batch[0]}", "item": batch[0], "via": "backfill"})
+    failure = Failure(IgnoreRequest("Forbidden by robots.txt"))
+    failure.request = request
+    spider.on_error(failure)
+    assert spider.state.probes.stop_reason == "refused"

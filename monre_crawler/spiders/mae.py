@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 import scrapy
 from form2request import form2request
 from scrapy import signals
-from scrapy.exceptions import DontCloseSpider, UsageError
+from scrapy.exceptions import DontCloseSpider, IgnoreRequest, UsageError
 from scrapy.spidermiddlewares.httperror import HttpError
 
 from .. import discovery, extract
@@ -408,4 +408,9 @@ class MaeSpider(PortalSpider):
                 self._probed(item, False)
                 return
             self._probed(item, None)
+            if failure.check(IgnoreRequest) and not failure.check(HttpError) and self.state.probes is not None \
+                    and self.state.probes.stop_reason is None:  # robots.txt forbids the print view: stop probing
+                self.state.probes.stop_reason = "refused"
+                self.logger.warning("Backfill stopped: %s was not fetched (%s)", failure.request.url,
+                                    failure.getErrorMessage() or "refused")
         super().on_error(failure)
