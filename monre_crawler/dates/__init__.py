@@ -1,0 +1,125 @@
+"""Vietnamese dates as real pages print them.
+
+``parse_date(text, now=None)`` reads the date line of a page ("Thứ Hai, 05/03/2021 09:30", "Cập nhật lúc
+09:30' 05/03/2021", "Hà Nội, ngày 5 tháng 3 năm 2021", "5/3/2021 - 9:30 CH", "2 giờ trước", ...) and returns
+
+* a ``datetime.date`` when the text gives a day, a month and a year but no time of day,
+* an aware ``datetime.datetime`` in Asia/Ho_Chi_Minh when it also gives a time of day,
+* ``None`` when it holds no full date. It never raises.
+
+``to_iso(value)`` turns that into ``YYYY-MM-DD`` or ``YYYY-MM-DDTHH:MM:SS+07:00``.
+
+How a text is read, in order (one module of this package per step):
+
+1. It is normalised (``characters``): the first ``MAX_INPUT`` characters, HTML entities decoded, Unicode
+   NFKC (so NFD accents and full-width digits become plain), odd spaces, dashes and primes made plain,
+   lower case.
+2. The first full date in it wins (``forms``, with the month and weekday names of ``words``): day-first
+   numbers (``5/3/2021``, ``05-03-2021``, ``05.03.2021``, ``05 / 03 / 21``, ``08 | 04 | 2024``), ISO
+   (``2021-03-05T09:30:00+07:00``), words (``ngày 5 tháng 3 năm 2021``, ``Tháng mười một 16, 2024``)
+   and English (``Mar 5, 2021``). A date followed by its lunar equivalent in parentheses is the solar
+   date; a lunar date is never taken for a solar one (``lunar``).
+3. A time printed right after the date or right before it is attached to it (``clock``: ``09:30``,
+   ``9h30``, ``9 giờ 30 phút``, ``9:30 SA``/``CH``/AM/PM, ``sáng``/``chiều``/``tối``, ``GMT+7``).
+4. With no full date: "2 giờ trước", "hôm qua", "vừa xong" are read against ``now`` (the crawl's time;
+   ``relative``). A relative phrase coarser than a day ("3 tuần trước", "2 năm trước") has no exact date:
+   ``None``. "hôm nay" and its kind never override numbers printed beside them ("Hôm nay, 03/04" is
+   ``None``: a day and a month without a year is not a date).
+5. Only a text with an English month name that none of this understood goes to dateparser (``fallback``,
+   built on first use), and its answer is kept only if it is a whole date in 1950-2099 that does not
+   depend on the day dateparser was run.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from .characters import DIGIT, MAX_INPUT, normalise
+from .clock import VN_TZ, time_before, time_of, with_time
+from .fallback import read_with_dateparser, shared_parser
+from .forms import FULL_DATE, LONGEST_LEAD, date_of, time_of_repeat
+from .lunar import EQUIVALENT, LUNAR_AFTER, without_lunar
+from .relative import read_relative
+
+__all__ = ["VN_TZ", "parse_date", "to_iso", "warm_fallback"]
+
+# The fallback's parser, looked up here on every use: the one place to reach it (the benchmark counts its
+# calls) or to replace it (the tests check what never reaches it).
+_fallback_parser = shared_parser
+
+
+def parse_date(text: str, now: datetime | None = None) -> date | datetime | None:
+    """The date a Vietnamese (or English) date string gives.
+
+    A ``date`` when the text gives no time of day, an aware ``datetime`` in Asia/Ho_Chi_Minh when it
+    does, ``None`` when it holds no full date. ``now`` anchors relative phrases ("3 giờ trước",
+    "hôm qua"); it defaults to the current time in Vietnam, and a naive ``now`` is Vietnamese local
+    time. Never raises.
+    """
+    try:
+        return read(text, now)
+    except Exception:
+        return None
+
+
+def to_iso(value) -> str | None:
+    """``date`` -> ``YYYY-MM-DD``; ``datetime`` -> ``YYYY-MM-DDTHH:MM:SS+07:00``; ``None`` -> ``None``."""
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        if value.tzinfo is None or value.utcoffset() is None:
+            value = value.replace(tzinfo=VN_TZ)
+        return value.astimezone(VN_TZ).replace(microsecond=0).isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    raise TypeError(f"to_iso expects a date, a datetime or None, not {type(value).__name__}")
+
+
+def warm_fallback() -> None:
+    """Build the dateparser fallback now (it is otherwise built on first use)."""
+    _fallback_parser().get_date_data("13 July 2024")
+
+
+def read(text, now) -> date | datetime | None:
+    """parse_date without its safety net: the steps of the docstring above, in order."""
+    if isinstance(text, (bytes, bytearray)):
+        text = bytes(text[:MAX_INPUT * 4]).decode("utf-8", "replace")
+    if not isinstance(text, str):
+        return None
+    s = normalise(text)
+    if not s:
+        return None
+    first_digit = DIGIT.search(s)
+    if first_digit is None:
+        return read_relative(s, now)  # no number: only "hôm qua", "vừa xong" and their kind can be dates
+    solar = None
+    if "(" in s and EQUIVALENT.search(s):
+        s, solar = without_lunar(s, now)
+    found, impossible = first_date(s, max(0, first_digit.start() - LONGEST_LEAD))
+    if found is not None:
+        return found
+    if solar is not None:
+        return solar
+    if impossible:
+        return None  # 31/04/2025 is nobody's date: no guessing what else it could mean
+    return read_relative(s, now) or read_with_dateparser(s, _fallback_parser)
+
+
+def first_date(s: str, start: int = 0) -> tuple[date | datetime | None, bool]:
+    """The first full date in ``s`` (from ``start`` on) with its time, and whether an impossible date was printed."""
+    impossible = False
+    for found in FULL_DATE.finditer(s, start):
+        day = date_of(found)
+        if day is None:
+            impossible = True
+            continue
+        more = found.end() < len(s)  # (most date lines end with their date: skip what looks after it)
+        if more and LUNAR_AFTER.match(s, found.end()):
+            continue  # "ngày 15/7/2024 âm lịch": not the solar date
+        clock = time_of(found) if found["hour"] is not None else None
+        if clock is None and found.start() > 0:
+            clock = time_before(s, found.start())
+        if clock is None and more:
+            clock = time_of_repeat(s, found.end(), day)
+        return with_time(day, clock), False
+    return None, impossible

@@ -1,0 +1,137 @@
+"""Step 3 of reading a date: times of day ("09:30", "9h30", "9 giờ 30 phút", "9:30 CH", "chiều"), their
+offsets ("GMT+7", "+07:00", "Z"), where they stand beside a date, and Vietnam's zone and the crawl's now."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timedelta, timezone, tzinfo
+from typing import NamedTuple
+
+from .words import WEEKDAY
+
+# Vietnam's zone: what every time is read in and given back in.
+try:  # pragma: no cover - depends on the machine's zone database
+    from zoneinfo import ZoneInfo
+
+    VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+except Exception:  # pragma: no cover - no tz database: Vietnam has no daylight saving time
+    VN_TZ = timezone(timedelta(hours=7), "+07")
+
+
+def resolve_now(now) -> datetime:
+    """``now`` as an aware datetime in Vietnam (a naive one is taken as Vietnamese local time)."""
+    if now is None:
+        return datetime.now(VN_TZ)
+    if isinstance(now, datetime):
+        if now.tzinfo is None or now.utcoffset() is None:
+            return now.replace(tzinfo=VN_TZ)
+        return now.astimezone(VN_TZ)
+    if isinstance(now, date):
+        return datetime(now.year, now.month, now.day, tzinfo=VN_TZ)
+    raise TypeError("now must be a datetime, a date or None")
+
+
+TIME = (
+    r"(?P<hour>\d{1,2})(?:"
+    r":(?P<minute>\d\d)(?::(?P<second>\d\d)(?:[.,]\d+)?)?(?!\d)'?"   # 09:30, 09:30:15, 09:30'
+    r"| ?[hg](?P<minute2>\d\d)?(?:'|p(?:hút)?)?(?!\w)"                  # 9h, 09h30, 14g30, 14h05'
+    r"| ?giờ(?: ?(?P<minute3>\d{1,2})(?![/.\-]\d)(?: ?phút)?(?: ?(?P<second3>\d{1,2}) ?giây)?)?(?!\w)"
+    r")(?: ?(?P<half>sa|ch|am|pm|a\.m\.?|p\.m\.?|sáng|trưa|chiều|tối|đêm)(?!\w))?"
+)
+OFFSET = (
+    r"(?: ?\(? ?(?P<gmt>gmt|utc) ?(?:(?P<sign>[+-]) ?(?P<hours>\d{1,2})(?::?(?P<minutes>\d\d))?)? ?\)?"
+    r"| ?(?P<sign2>[+-])(?P<hours2>\d\d):?(?P<minutes2>\d\d)(?!\d)"
+    r"|(?P<utc>z)(?!\w))?"
+)
+TIME_GROUPS = ("hour", "minute", "minute2", "minute3", "second", "second3", "half", "gmt", "sign", "hours",
+               "minutes", "sign2", "hours2", "minutes2", "utc")
+# A time right after a date: "05/03/2021 09:30", "- 9:30 SA", "| 09:30", "lúc 9 giờ", "T09:30:00Z",
+# "9 June 2025. 14:32".
+TIME_JOIN = r"[)\]]? ?(?:[,|\-(] ?|\. )*(?:(?:vào )?lúc ?|at |t)?"
+TIME_AFTER = re.compile(TIME_JOIN + TIME + OFFSET)
+# A time anywhere (for a time printed before its date), "Cập nhật:14:32" too.
+TIME_ANYWHERE = re.compile(r"(?=\d)(?<!\d)(?<!\d[:.])" + TIME + OFFSET)
+# What may stand between a time and the date after it: "09:30 - ", "09:30' ", "17:45 ngày ",
+# "09:15, Thứ Năm, ".
+GAP_BEFORE_DATE = re.compile(
+    r"[ ,|\-(\[]*(?:(?:ngày|lúc|vào|on) ?:? ?[,\-]? ?)*(?:" + WEEKDAY + r" ?[,\-]? ?)?(?:ngày ?:? ?)?[ ,|\-(\[]*"
+)
+# Every time of day has a digit followed by ":", "h", "g" or "giờ".
+TIME_HINT = re.compile(r"\d ?[:hg]")
+#: How far before a date a time is looked for.
+BEFORE_WINDOW = 48
+
+
+class Clock(NamedTuple):
+    """A time of day printed in the text (``start``, ``end``: where), with its offset if it had one."""
+
+    start: int
+    end: int
+    hour: int
+    minute: int
+    second: int
+    zone: tzinfo | None
+
+
+def time_of(found: re.Match) -> Clock | None:
+    """The time of day a TIME + OFFSET match gives, or None if it is no real time."""
+    (hour, minute, minute2, minute3, second, second3, half, gmt, sign, hours, minutes, sign2, hours2, minutes2,
+     utc) = found.group(*TIME_GROUPS)
+    hour = int(hour)
+    minute = int(minute or minute2 or minute3 or 0)
+    second = int(second or second3 or 0)
+    half = (half or "").replace(".", "")
+    if half in ("sa", "am", "ch", "pm"):
+        if hour > 12:
+            pass  # "14:30 CH" is redundant, "14:30 SA" a template's slip: the 24-hour clock is clear
+        elif half in ("sa", "am") and hour == 12:
+            hour = 0
+        elif half in ("ch", "pm") and hour < 12:
+            hour += 12
+    elif half == "trưa" and hour < 11:
+        hour += 12
+    elif half in ("chiều", "tối") and hour < 12:
+        hour += 12
+    elif half == "đêm" and 6 <= hour < 12:
+        hour += 12
+    if not (0 <= hour <= 23 and 0 <= minute <= 59 and 0 <= second <= 59):
+        return None
+    zone = None
+    if utc:
+        zone = timezone.utc
+    elif sign or sign2:
+        hours, minutes = int(hours or hours2), int(minutes or minutes2 or 0)
+        if hours > 14 or minutes > 59:
+            return None
+        zone = timezone((-1 if (sign or sign2) == "-" else 1) * timedelta(hours=hours, minutes=minutes))
+    elif gmt:
+        zone = timezone.utc
+    return Clock(found.start("hour"), found.end(), hour, minute, second, zone)
+
+
+def time_after(s: str, position: int) -> Clock | None:
+    """The time printed right after ``position`` (where a date or "hôm nay" ends), if any."""
+    found = TIME_AFTER.match(s, position)
+    return time_of(found) if found is not None else None
+
+
+def time_before(s: str, position: int) -> Clock | None:
+    """The last time printed in the ``BEFORE_WINDOW`` characters before ``position`` with only a gap between."""
+    start = max(0, position - BEFORE_WINDOW)
+    if not TIME_HINT.search(s, start, position):
+        return None
+    last = None
+    for found in TIME_ANYWHERE.finditer(s, start, position):
+        if GAP_BEFORE_DATE.fullmatch(s, found.end(), position):
+            last = time_of(found) or last
+    return last
+
+
+def with_time(day: date, clock: Clock | None) -> date | datetime:
+    """The day alone without a clock; with one, the moment in Vietnam's zone."""
+    if clock is None:
+        return day
+    if clock.zone is None:
+        return datetime(day.year, day.month, day.day, clock.hour, clock.minute, clock.second, tzinfo=VN_TZ)
+    moment = datetime(day.year, day.month, day.day, clock.hour, clock.minute, clock.second, tzinfo=clock.zone)
+    return moment.astimezone(VN_TZ)

@@ -1,0 +1,137 @@
+"""Step 2 of reading a date: the full dates, one pattern with one named branch per form (the leftmost date
+in the text wins), the time printed right after a date in the same pattern, and a reader per form."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from .clock import OFFSET, TIME, TIME_JOIN, Clock, time_of
+from .words import EN_MONTH_WORDS, EN_MONTHS, VI_MONTH_WORDS, month_number
+
+#: Years accepted from the text; a four-digit year outside them is not a date.
+MIN_YEAR, MAX_YEAR = 1900, 2099
+
+# A four-digit year may have the time glued to it ("05/06/202114:20"); a two-digit year may not.
+YEAR = r"(?:\d{4}(?=\d{1,2}:\d\d(?!\d))|\d{4}(?!\d)|\d\d(?!\d))"
+
+# 5/3/2021, 05-03-2021, 05.03.2021, 05 / 03 / 21, 08 | 04 | 2024 (the same separator twice).
+DAY_FIRST = (
+    r"(?<![\d/.\-])(?P<d>\d{1,2}) ?(?P<sep>[/.\-|]) ?(?P<m>\d{1,2}) ?(?P=sep) ?(?P<y>" + YEAR + r")"
+    r"(?![/.\-]\d)"
+)
+# 2021-03-05, 2021/3/5
+YEAR_FIRST = (
+    r"(?<![\d/.\-])(?P<iy>\d{4})(?P<isep>[/.\-])(?P<im>\d{1,2})(?P=isep)(?P<id>\d{1,2})(?!\d)"
+)
+# ngày 5 tháng 3 năm 2021, 5 tháng Ba, 2021, 5 thg 3 2021, 3 Th7, 2022
+WORDS_DAY_FIRST = (
+    r"(?<!\d)(?P<wd>\d{1,2}) ?(?:tháng|thg\.?|th(?=\.? ?\d)\.?) ?(?P<wm>\d{1,2}|" + VI_MONTH_WORDS + r")"
+    r"(?!\w) ?[,/\-]? ?(?:năm ?)?(?P<wy>\d{4})(?!\d)"
+)
+# Tháng mười một 16, 2024; Th7 3rd, 2022 (how WordPress prints dates in Vietnamese)
+WORDS_MONTH_FIRST = (
+    r"(?<!\w)(?:tháng|thg\.?|th(?=\.? ?\d)\.?) ?(?P<vm>\d{1,2}|" + VI_MONTH_WORDS + r")(?!\w) ?"
+    r"(?P<vd>\d{1,2})(?:st|nd|rd|th)?(?!\d) ?, ?(?P<vy>\d{4})(?!\d)"
+)
+# 5 March 2021, 5th of March, 2021, 05-Mar-2021
+ENGLISH_DAY_FIRST = (
+    r"(?<!\d)(?P<ed>\d{1,2})(?:st|nd|rd|th)?[ \-]+(?:of )?(?P<em>" + EN_MONTH_WORDS + r")\b\.?"
+    r"[ \-,]+(?P<ey>\d{4})(?!\d)"
+)
+# Where a date can begin: a digit, "th" (tháng), an English month; and how far before its first digit
+# ("tháng mười một 16, 2024", "september 5, 2021").
+LONGEST_LEAD = 24
+FORM_STARTS = r"(?=\d|th|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)"
+# March 5, 2021; Mar. 5th 2021
+ENGLISH_MONTH_FIRST = (
+    r"\b(?P<em2>" + EN_MONTH_WORDS + r")\b\.? ?(?P<ed2>\d{1,2})(?:st|nd|rd|th)?\b,? ?(?P<ey2>\d{4})(?!\d)"
+)
+
+
+def make_date(year: int, month: int, day: int) -> date | None:
+    """The date, or None when it does not exist or its year is out of range."""
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        return None
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def full_year(digits: str) -> int:
+    """A four-digit year as is; a two-digit one in 1970-2069."""
+    year = int(digits)
+    if len(digits) == 2:
+        year += 2000 if year < 70 else 1900
+    return year
+
+
+def read_year_first(found: re.Match) -> date | None:
+    return make_date(int(found["iy"]), int(found["im"]), int(found["id"]))
+
+
+def read_day_first(found: re.Match) -> date | None:
+    day, separator, month, year = found.group("d", "sep", "m", "y")
+    if separator == "|" and len(year) != 4:
+        return None  # "1 | 2 | 24" is a list of numbers, not a date
+    year, month, day = full_year(year), int(month), int(day)
+    if month > 12 and day <= 12:
+        # Month first (8/13/2015, as English-language server software prints it) when day first cannot be right.
+        month, day = day, month
+    return make_date(year, month, day)
+
+
+def read_words_day_first(found: re.Match) -> date | None:
+    return make_date(int(found["wy"]), month_number(found["wm"]), int(found["wd"]))
+
+
+def read_words_month_first(found: re.Match) -> date | None:
+    return make_date(int(found["vy"]), month_number(found["vm"]), int(found["vd"]))
+
+
+def read_english_day_first(found: re.Match) -> date | None:
+    return make_date(int(found["ey"]), EN_MONTHS[found["em"][:3]], int(found["ed"]))
+
+
+def read_english_month_first(found: re.Match) -> date | None:
+    return make_date(int(found["ey2"]), EN_MONTHS[found["em2"][:3]], int(found["ed2"]))
+
+
+DATE_FORMS = {
+    "day_first": (DAY_FIRST, read_day_first),
+    "year_first": (YEAR_FIRST, read_year_first),
+    "words_day_first": (WORDS_DAY_FIRST, read_words_day_first),
+    "words_month_first": (WORDS_MONTH_FIRST, read_words_month_first),
+    "english_day_first": (ENGLISH_DAY_FIRST, read_english_day_first),
+    "english_month_first": (ENGLISH_MONTH_FIRST, read_english_month_first),
+}
+# One named group per form (the leftmost date wins), then the time if one follows. The lookahead on
+# how a form begins lets the search skip other places fast.
+FULL_DATE = re.compile(
+    FORM_STARTS + "(?:" + "|".join(f"(?P<{name}>{form})" for name, (form, _) in DATE_FORMS.items()) + ")"
+    "(?:" + TIME_JOIN + TIME + OFFSET + ")?"
+)
+
+
+def date_of(found: re.Match) -> date | None:
+    """The day a FULL_DATE match names, or None when it names no real day."""
+    for name, (_, read) in DATE_FORMS.items():
+        if found[name] is not None:
+            return read(found)
+    return None
+
+
+# What may stand between a date and the same date printed again with its time ("30/12/2020 - 30/12/2020 09:12").
+REPEAT_GAP = re.compile(r"[ ,|\-]{1,6}")
+
+
+def time_of_repeat(s: str, position: int, day: date) -> Clock | None:
+    """The time printed after the same date printed again right away ("30/12/2020 - 30/12/2020 09:12")."""
+    gap = REPEAT_GAP.match(s, position)
+    if gap is None or not s[gap.end():gap.end() + 1].isdigit():
+        return None
+    again = FULL_DATE.match(s, gap.end())
+    if again is None or again["hour"] is None or date_of(again) != day:
+        return None
+    return time_of(again)

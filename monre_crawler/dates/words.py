@@ -1,0 +1,36 @@
+"""The words dates are printed with: Vietnamese and English months, numbers in words, weekdays."""
+
+from __future__ import annotations
+
+import re
+
+VI_MONTHS = {
+    "giêng": 1, "một": 1, "hai": 2, "ba": 3, "tư": 4, "bốn": 4, "năm": 5, "sáu": 6, "bảy": 7, "bẩy": 7,
+    "tám": 8, "chín": 9, "mười": 10, "mười một": 11, "một một": 11, "mười hai": 12, "chạp": 12,
+}
+VI_MONTH_WORDS = "|".join(sorted((re.escape(word) for word in VI_MONTHS), key=len, reverse=True))
+
+EN_MONTHS = {
+    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6,
+    "jul": 7, "aug": 8, "sep": 9, "oct": 10, "nov": 11, "dec": 12,
+}
+EN_MONTH_WORDS = (
+    r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"
+)
+
+NUMBER_WORDS = {
+    "một": 1, "hai": 2, "ba": 3, "bốn": 4, "tư": 4, "năm": 5, "sáu": 6, "bảy": 7, "bẩy": 7, "tám": 8,
+    "chín": 9, "mười": 10, "a": 1, "an": 1, "one": 1,
+}
+
+WEEKDAY = (
+    r"(?:thứ\s*(?:hai|ba|tư|bốn|năm|sáu|bảy|bẩy|[2-7])|chủ\s*nhật|cn|t[2-7]"
+    r"|mon(?:day)?|tue(?:s(?:day)?)?|wed(?:nesday)?|thu(?:r(?:s(?:day)?)?)?"
+    r"|fri(?:day)?|sat(?:urday)?|sun(?:day)?)\.?"
+)
+
+
+def month_number(word: str) -> int:
+    """A month printed in digits or in Vietnamese words ("3", "ba", "chạp")."""
+    return int(word) if word.isdigit() else VI_MONTHS[word]
