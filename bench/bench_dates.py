@@ -55,6 +55,7 @@ SETS = [
     ("own cases", ROOT / "tests" / "files" / "vi-date-cases.tsv"),
     ("holdout", ROOT / "bench" / "dates-holdout.tsv"),
     ("real", ROOT / "bench" / "dates-real.tsv"),
+    ("independent", ROOT / "bench" / "dates-independent.tsv"),  # collected by someone who never saw the parser
 ]
 
 
