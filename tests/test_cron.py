@@ -74,4 +74,67 @@ def test_the_mae_spider_runs_from_cron_too(tmp_path, monkeypatch):
 def test_an_unknown_spider_is_refused(tmp_path, monkeypatch):
     monkeypatch.setenv("MONRE_SPIDER", "other")
     result = run_cron(tmp_path, "http://127.0.0.1:9")
-    assert result.returncode == 2 and "MONRE_SPIDER must be monre or mae" in result.stderr
+    assert result.returncode == 2 and "monre: MONRE_SPIDER=other cannot be used: must be monre or mae" in result.stderr
+
+
+def refused(tmp_path, **env):
+    """Run the wrapper with ``env`` overriding the test's usable defaults; it must refuse at once."""
+    base = {**os.environ, "MONRE_PYTHON": sys.executable, "MONRE_LOG_DIR": str(tmp_path / "logs"),
+            "MONRE_LOCK": str(tmp_path / "cron.lock"), "MONRE_TIME_LIMIT": "2m", "PYTHONPATH": str(ROOT)}
+    base.update(env)
+    result = subprocess.run(["bash", str(SCRIPT), "-a", "base_url=http://127.0.0.1:9", "-s",
+                             f"SQLITE_PATH={tmp_path / 'monre.db'}"], env=base, capture_output=True, text=True,
+                            timeout=60)
+    assert result.returncode == 2, result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert not (tmp_path / "monre.db").exists()
+    return lines[0]
+
+
+def test_an_unusable_lock_is_named(tmp_path):
+    (tmp_path / "a-folder").mkdir()
+    line = refused(tmp_path, MONRE_LOCK=str(tmp_path / "a-folder"))
+    assert line.startswith(f"monre: MONRE_LOCK={tmp_path / 'a-folder'} cannot be used")
+    assert "another crawl" not in line
+
+
+def test_a_lock_under_a_file_is_named(tmp_path):
+    (tmp_path / "plain-file").write_text("x")
+    line = refused(tmp_path, MONRE_LOCK=str(tmp_path / "plain-file" / "cron.lock"))
+    assert line.startswith(f"monre: MONRE_LOCK={tmp_path / 'plain-file' / 'cron.lock'} cannot be used")
+
+
+def test_an_unusable_log_dir_is_named(tmp_path):
+    (tmp_path / "plain-file").write_text("x")
+    line = refused(tmp_path, MONRE_LOG_DIR=str(tmp_path / "plain-file"))
+    assert line.startswith(f"monre: MONRE_LOG_DIR={tmp_path / 'plain-file'} cannot be used")
+    assert "Traceback" not in line
+
+
+def test_a_bad_time_limit_is_named(tmp_path):
+    line = refused(tmp_path, MONRE_TIME_LIMIT="abc")
+    assert line.startswith("monre: MONRE_TIME_LIMIT=abc cannot be used: not a duration")
+    assert not (tmp_path / "logs").exists() or not list((tmp_path / "logs").iterdir())
+
+
+def test_a_missing_python_is_named(tmp_path):
+    line = refused(tmp_path, MONRE_PYTHON=str(tmp_path / "no-such-python"))
+    assert line.startswith(f"monre: MONRE_PYTHON={tmp_path / 'no-such-python'} cannot be used")
+
+
+def test_log_paths_are_absolute(tmp_path):
+    """A relative MONRE_LOG_DIR is the project's folder: the path printed is absolute and exists."""
+    log_dir = f"logs-test-{os.getpid()}"
+    try:
+        env = {**os.environ, "MONRE_PYTHON": sys.executable, "MONRE_LOG_DIR": log_dir,
+               "MONRE_LOCK": str(tmp_path / "cron.lock"), "MONRE_TIME_LIMIT": "2m", "PYTHONPATH": str(ROOT)}
+        result = subprocess.run(["bash", str(SCRIPT), "-a", "base_url=http://127.0.0.1:9", "-s", "RETRY_TIMES=0",
+                                 "-s", f"SQLITE_PATH={tmp_path / 'monre.db'}"], env=env, capture_output=True,
+                                text=True, timeout=180)
+        assert result.returncode == 1
+        (path,) = [w.rstrip(".") for w in result.stderr.split() if w.endswith(".log")]
+        assert path.startswith(str(ROOT / log_dir) + "/") and os.path.exists(path)
+    finally:
+        import shutil
+        shutil.rmtree(ROOT / log_dir, ignore_errors=True)
