@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import copy
 import re
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 from lxml import etree
 from parsel import Selector
@@ -22,15 +22,20 @@ from .items import ArticlePage
 from .sites import Profile
 from .sites.monre import PROFILE as MONRE
 from .dates import parse_date
+from .sanitize import sanitize_html
 from .text import clean
+from .urls import safe_url
 
 BLOCK_TAGS = frozenset(
     "address article aside blockquote caption center dd div dl dt figcaption figure footer form h1 h2 h3 "
     "h4 h5 h6 header hr li main nav ol p pre section table tbody td tfoot th thead tr ul".split()
 )
 DROP_TAGS = frozenset({"script", "style", "noscript", "iframe", "object", "embed", "form", "input", "textarea",
-                       "button", "select"})
+                       "button", "select", "svg", "math", "template"})
 KEEP_ATTRIBUTES = frozenset({"href", "src", "alt", "title", "colspan", "rowspan"})
+# Void elements that lxml's HTML 4 parser does not know are void: an unclosed ``<embed>`` swallows the rest
+# of its container as children. Their "children" are the article's text: walk through them, never drop them.
+VOID_TAGS = frozenset({"embed", "source", "track", "wbr", "param", "input", "keygen", "area", "col"})
 
 
 # --- Any page ------------------------------------------------------------------------------------------------
@@ -83,15 +88,25 @@ def extract_article(response, listing_title: str = "", listing_date: str = "", p
         article.date_text = _agreeing_date(date_near_title, listing_date)
         if article.date_text:
             article.found["date"] = "fallback"
+    lead_nodes = []
     if not article.summary and layout is None:
         # no layout: the copy exists (body was a fallback)
-        article.summary = _fallback_lead(cleaned_root) or _lead_between(cleaned_root, article.title, body,
-                                                                          article.date_text)
+        article.summary, lead_nodes = _fallback_lead(cleaned_root)
+        if not article.summary:  # a lead between the title and the body: outside the body by definition
+            article.summary = _lead_between(cleaned_root, article.title, body, article.date_text)
+    elif layout is not None and layout.lead and cleaned_root is not None:
+        lead_nodes = cleaned_root.cssselect(layout.lead)
 
     if body is not None:
         blocks = _blocks(body)
         if article.found["body"] == "fallback":
-            blocks = [b for b in blocks if b not in (article.title, article.date_text, article.summary)]
+            # The title, date and lead repeated at the head of a container a fallback chose are not body
+            # text; a lead printed in its own element outside the body may repeat the first paragraph word
+            # for word, and that paragraph is article text.
+            repeated = {article.title, article.date_text}
+            if any(_inside(node, body) for node in lead_nodes):
+                repeated.add(article.summary)
+            blocks = [b for b in blocks if b not in repeated]
         if blocks and (match := profile.source_line.match(blocks[-1])):
             article.source = match["source"]
             blocks.pop()
@@ -101,9 +116,10 @@ def extract_article(response, listing_title: str = "", listing_date: str = "", p
             article.source = match["source"] if match else (following[0] if following and _is_byline(following[0])
                                                            else None)
         article.body_text = "\n\n".join(blocks)
-        article.body_html = _clean_html(body, base)
-        article.image_urls = _image_urls(body, base)
-        article.attachments = _attachments(body, base, profile)
+        article.unsafe_urls = []
+        article.body_html = _clean_html(body, base, article.unsafe_urls)
+        article.image_urls = _image_urls(body, base, article.unsafe_urls)
+        article.attachments = _attachments(body, base, profile, article.unsafe_urls)
     return article
 
 
@@ -137,31 +153,43 @@ def _blocks(element) -> list[str]:
                 out.append(text)
             buf.clear()
 
-    def walk(node):
+    # A loop over an explicit stack, not recursion: a page nests 2,000 <div>s as easily as 2.
+    # Each entry: ("open", element) to walk it, ("flush",) after a block, ("tail", text) after a child.
+    stack: list[tuple] = [("open", element)]
+    while stack:
+        entry = stack.pop()
+        if entry[0] == "flush":
+            flush()
+            continue
+        if entry[0] == "tail":
+            buf.append(entry[1])
+            continue
+        node = entry[1]
         if node.text:
             buf.append(node.text)
+        todo = []
         for child in node:
             tag = child.tag.lower() if isinstance(child.tag, str) else ""
-            if tag in DROP_TAGS or not tag:
+            if tag in VOID_TAGS:
+                todo.append(("open", child))  # an unclosed <embed>: what follows it is text
+            elif tag in DROP_TAGS or not tag:
                 pass
             elif tag == "br":
-                flush()
+                todo.append(("flush",))
             elif tag in BLOCK_TAGS:
-                flush()
-                walk(child)
-                flush()
+                todo += [("flush",), ("open", child), ("flush",)]
             else:
-                walk(child)
+                todo.append(("open", child))
             if child.tail:
-                buf.append(child.tail)
-
-    walk(element)
+                todo.append(("tail", child.tail))
+        stack.extend(reversed(todo))
     flush()
     return out
 
 
-def _clean_html(element, base: str) -> str:
-    """The body's inner HTML without scripts, forms, comments, styling attributes; URLs absolute."""
+def _clean_html(element, base: str, unsafe: list | None = None) -> str:
+    """The body's inner HTML, sanitised (:mod:`monre_crawler.sanitize`): no scripts, forms, comments,
+    styling attributes; URLs absolute http(s) (others dropped and appended to ``unsafe``)."""
     body = copy.deepcopy(element)
     body.tail = None
     for node in list(body.iter()):
@@ -169,38 +197,57 @@ def _clean_html(element, base: str) -> str:
             if node.getparent() is not None:
                 node.drop_tree() if hasattr(node, "drop_tree") else node.getparent().remove(node)
             continue
-        if node.tag.lower() in DROP_TAGS and node is not body:
+        tag = node.tag.lower()
+        if tag in VOID_TAGS and node is not body:
+            node.drop_tag()  # an unclosed <embed> swallows the rest of the body: keep the rest, not it
+            continue
+        if tag in DROP_TAGS and node is not body:
             node.drop_tree()
             continue
         for name in list(node.attrib):
             if name.lower() not in KEEP_ATTRIBUTES:
                 del node.attrib[name]
             elif name.lower() in ("href", "src"):
-                node.attrib[name] = urljoin(base, node.attrib[name].strip())
+                url = safe_url(node.attrib[name], base)
+                if url is None:
+                    if unsafe is not None and node.attrib[name] not in unsafe:
+                        unsafe.append(node.attrib[name])
+                    del node.attrib[name]
+                else:
+                    node.attrib[name] = url
     inner = (body.text or "") + "".join(
         etree.tostring(child, encoding="unicode", method="html", with_tail=True) for child in body
     )
-    return clean(inner.replace("&nbsp;", " "))  # clean() collapses whitespace: no pass of its own needed
+    # clean() collapses whitespace: no pass of its own needed
+    return clean(sanitize_html(clean(inner.replace("&nbsp;", " "))))
 
 
-def _image_urls(element, base: str) -> list[str]:
+def _image_urls(element, base: str, unsafe: list | None = None) -> list[str]:
     urls = []
     for img in element.iter("img"):
         src = (img.get("src") or "").strip()
-        if src and not src.startswith("data:"):
-            url = urljoin(base, src)
-            if url not in urls:
-                urls.append(url)
+        if not src:
+            continue
+        url = safe_url(src, base)
+        if url is None:
+            if unsafe is not None and src not in unsafe:
+                unsafe.append(src)
+        elif url not in urls:
+            urls.append(url)
     return urls
 
 
-def _attachments(element, base: str, profile: Profile) -> list[dict]:
+def _attachments(element, base: str, profile: Profile, unsafe: list | None = None) -> list[dict]:
     found: dict[str, dict] = {}
     for link in element.iter("a"):
         href = (link.get("href") or "").strip()
-        if not href or href.lower().startswith(("javascript:", "mailto:")):
+        if not href or href.lower().startswith("mailto:"):
             continue
-        url = urljoin(base, href)
+        url = safe_url(href, base)
+        if url is None:
+            if unsafe is not None and href not in unsafe:
+                unsafe.append(href)
+            continue
         if urlsplit(url).path.lower().endswith(profile.attachment_extensions) and url not in found:
             title = clean(link.text_content()) or urlsplit(url).path.rsplit("/", 1)[-1]
             found[url] = {"url": url, "title": title}
@@ -356,14 +403,15 @@ LEAD_HINTS = re.compile(r"(^|[\s_-])(lead|sapo|summary|tom-?tat|description|intr
                         re.IGNORECASE)
 
 
-def _fallback_lead(root) -> str:
-    """A lead in a layout nobody described: an element classed like a lead (sapo, summary, tóm tắt…)."""
+def _fallback_lead(root) -> tuple[str, list]:
+    """A lead in a layout nobody described: an element classed like a lead (sapo, summary, tóm tắt…);
+    its text and ``[element]`` (``("", [])`` when there is none)."""
     for node in root.iter("p", "div", "h2", "h3", "span", "strong"):
         if LEAD_HINTS.search(f"{node.get('class', '')} {node.get('id', '')}"):
             text = clean(node.text_content())
             if text:
-                return text
-    return ""
+                return text, [node]
+    return "", []
 
 
 def _lead_between(root, title: str, body, date_text: str = "") -> str:

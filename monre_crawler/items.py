@@ -30,6 +30,7 @@ class ArticlePage:
     template: str | None = None  # the layout's name (articles.template), None when fallbacks read the page
     found: dict = field(default_factory=dict)  # per KEY_FIELDS name: "selector" | "fallback" | "missing"
     missed: list[str] = field(default_factory=list)  # the layout selectors that found nothing
+    unsafe_urls: list[str] = field(default_factory=list)  # links and images dropped: not absolute http(s)
 
 
 @dataclass(kw_only=True)

@@ -20,6 +20,10 @@ ROBOTSTXT_OBEY = True  # Scrapy: False
 CONCURRENT_REQUESTS = 2  # Scrapy: 16
 CONCURRENT_REQUESTS_PER_DOMAIN = 2  # Scrapy: 8
 DOWNLOAD_DELAY = 1.0  # seconds between requests to the portal; Scrapy: 0
+# Wait DOWNLOAD_DELAY exactly, not 0.5-1.5 x DOWNLOAD_DELAY: we promise the portal at least 1 s between
+# requests (AutoThrottle may only make the wait longer, never shorter than DOWNLOAD_DELAY). Scrapy 2.19's
+# successor of RANDOMIZE_DOWNLOAD_DELAY (deprecated; its default True meant a jitter of 0.5).
+DOWNLOAD_DELAY_JITTER = 0  # Scrapy: 0.5 (each wait drawn from 0.5-1.5 x DOWNLOAD_DELAY)
 AUTOTHROTTLE_ENABLED = True  # Scrapy: False
 AUTOTHROTTLE_START_DELAY = 1.0  # Scrapy: 5.0
 AUTOTHROTTLE_MAX_DELAY = 60.0  # Scrapy: 60.0 (said here because it bounds the back-off)
@@ -61,6 +65,9 @@ EXTENSIONS = {  # Scrapy: {}
 }
 DOWNLOADER_MIDDLEWARES = {  # Scrapy: {}
     "monre_crawler.middlewares.RetryBackoffMiddleware": 560,
+    # Scrapy's meta refresh (580), except that a refresh to javascript:… no longer fails the article
+    "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
+    "monre_crawler.middlewares.SafeMetaRefreshMiddleware": 580,
 }
 
 # --- The archive (project settings) ------------------------------------------------------------------------
@@ -77,6 +84,12 @@ MONRE_FALLBACK_ALARM = 0.10  # share of articles needing a generic fallback abov
 # a key field (title, date, body) missing above which the run is "degraded" (instead of MONRE_FALLBACK_ALARM).
 MONRE_MISSING_ALARM = 0.10
 MONRE_MAX_PAGES = 5000  # listing pages per category at most: a guard against endless pagers
+# A listing page lists 10-20 articles; one listing more than this is logged as absurd (a warning; its
+# articles are still fetched, MONRE_LISTING_CHUNK at a time, so memory stays bounded whatever it lists).
+MONRE_MAX_LISTING_ENTRIES = 1000
+MONRE_LISTING_CHUNK = 500  # article requests handed to Scrapy's scheduler at once from one listing page
+# A listing page bigger than this (bytes; a normal one is ~50 KB) is read as a stream, never held as one tree.
+MONRE_STREAM_LISTING_BYTES = 1024 * 1024
 
 # --- mae.gov.vn: backfill by id through the print view (project settings; see monre_crawler.spiders.mae) ------
 MAE_BACKFILL = "auto"  # default of `-a backfill`: auto, new, all, off, or a number of ids

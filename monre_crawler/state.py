@@ -27,6 +27,7 @@ class CrawlState:
     categories_done: set[str] = field(default_factory=set)  # paged to the end (or to a page of stored articles)
     categories_failed: set[str] = field(default_factory=set)  # an article fetch failed: not done, whatever its paging
     categories_complete_before: set[str] = field(default_factory=set)  # crawled to their end by an earlier, completed run
+    unreadable: list[str] = field(default_factory=list)  # listed articles whose page could not be read: lost
 
     @property
     def arguments(self) -> dict:

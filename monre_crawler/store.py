@@ -34,6 +34,17 @@ class CrawlLocked(StoreError):
     """Another crawl is writing this database."""
 
 
+# SQLite takes at most 999 variables per statement before 3.32 (32,766 since): every list of values goes
+# in chunks below the older limit, whatever a listing page lists.
+MAX_VARIABLES = 900
+
+
+def chunks(values: list, size: int = MAX_VARIABLES):
+    """``values`` in consecutive slices of at most ``size``."""
+    for start in range(0, len(values), size):
+        yield values[start:start + size]
+
+
 def utcnow() -> str:
     return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
@@ -130,14 +141,13 @@ class Store:
     # --- reading ------------------------------------------------------------------------------------
     def known_ids(self, ids: list[str]) -> set[str]:
         """Which of these URL ids are stored (as an article or as an alias) or waiting to be written."""
-        if not ids:
-            return set()
-        marks = ",".join("?" * len(ids))
-        rows = self.conn.execute(
-            f"SELECT id FROM articles WHERE id IN ({marks}) UNION SELECT id FROM article_aliases WHERE id IN ({marks})",
-            [*ids, *ids],
-        )
-        return {row[0] for row in rows} | (self._buffered_ids & set(ids))
+        found = set()
+        for part in chunks(list(ids), MAX_VARIABLES // 2):  # each id is sent twice
+            marks = ",".join("?" * len(part))
+            found.update(row[0] for row in self.conn.execute(
+                f"SELECT id FROM articles WHERE id IN ({marks}) UNION SELECT id FROM article_aliases WHERE id IN ({marks})",
+                [*part, *part]))
+        return found | (self._buffered_ids & set(ids))
 
     def highest_item_id(self, prefix: str) -> int | None:
         """The highest numeric id among stored articles keyed ``<prefix><number>`` (mae: ``mae-19022``)."""
@@ -223,11 +233,15 @@ class Store:
             return
         ids = [a["id"] for a in articles]
         hashes = [a["content_hash"] for a in articles]
-        marks = ",".join("?" * len(articles))
-        stored = dict(self.conn.execute(f"SELECT id, content_hash FROM articles WHERE id IN ({marks})", ids))
-        aliased = dict(self.conn.execute(f"SELECT id, articles_id FROM article_aliases WHERE id IN ({marks})", ids))
-        by_hash = {h: i for i, h in self.conn.execute(
-            f"SELECT id, content_hash FROM articles WHERE content_hash IN ({marks})", hashes)}
+        stored, aliased, by_hash = {}, {}, {}
+        for part in chunks(ids):
+            marks = ",".join("?" * len(part))
+            stored.update(self.conn.execute(f"SELECT id, content_hash FROM articles WHERE id IN ({marks})", part))
+            aliased.update(self.conn.execute(f"SELECT id, articles_id FROM article_aliases WHERE id IN ({marks})", part))
+        for part in chunks(hashes):
+            marks = ",".join("?" * len(part))
+            by_hash.update((h, i) for i, h in self.conn.execute(
+                f"SELECT id, content_hash FROM articles WHERE content_hash IN ({marks})", part))
         for article in articles:
             article_id, chash = article["id"], article["content_hash"]
             if article_id in aliased:  # a known repost URL, fetched again
@@ -323,14 +337,13 @@ class Store:
 
     def _write_sightings(self, sightings, now: str) -> None:
         for category, ids in sightings:
-            if not ids:
-                continue
-            marks = ",".join("?" * len(ids))
-            targets = [r[0] for r in self.conn.execute(
-                f"SELECT id FROM articles WHERE id IN ({marks}) "
-                f"UNION SELECT articles_id FROM article_aliases WHERE id IN ({marks})", [*ids, *ids])]
-            for target in targets:
-                self._mark_seen(target, [category], now)
+            for part in chunks(list(ids), MAX_VARIABLES // 2):  # each id is sent twice
+                marks = ",".join("?" * len(part))
+                targets = [r[0] for r in self.conn.execute(
+                    f"SELECT id FROM articles WHERE id IN ({marks}) "
+                    f"UNION SELECT articles_id FROM article_aliases WHERE id IN ({marks})", [*part, *part])]
+                for target in targets:
+                    self._mark_seen(target, [category], now)
 
     # --- crawl runs -----------------------------------------------------------------------------------
     def fail_interrupted_runs(self) -> None:

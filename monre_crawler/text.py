@@ -19,7 +19,8 @@ _WHITESPACE = re.compile(r"\s{2,}|[^\S ]")
 # which decoding puts where a page had bytes that were not UTF-8 (the spider logs and counts those pages).
 # A character class, not str.translate with a dict: translate looks up every character of the text in a
 # Python dict, 4-5x slower than the regex on a page-sized string.
-_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad\ufffd]")
+# C0 controls other than whitespace (and DEL) are invisible too, and not allowed in XML or in lxml's trees.
+_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad\ufffd\x00-\x08\x0b\x0e-\x1f\x7f]")
 
 
 def nfc(text: str) -> str:

@@ -12,8 +12,9 @@ same page, and links carry back-link (``Source``) and tracking (``utm_*``) param
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 from w3lib.url import canonicalize_url
 
@@ -37,3 +38,45 @@ def url_id(canonical: str) -> str:
     parts = urlsplit(canonical)
     key = parts.path.lower() + ("?" + parts.query.lower() if parts.query else "")
     return short_hash(key)
+
+
+# --- Which URLs may be stored or rendered -----------------------------------------------------------------
+# Everything the portal serves is untrusted: a link or image the archive keeps ends up as an ``href`` or
+# ``src`` in a reader's browser, where ``javascript:``, ``vbscript:`` or ``data:`` would run the portal's
+# script in Datasette's origin. Only absolute http(s) URLs are kept; everything else is dropped (the caller
+# logs and counts it). Browsers remove ASCII tabs and newlines anywhere in a URL and C0 controls and spaces
+# around it before reading the scheme (WHATWG URL), so ``java\tscript:`` is ``javascript:``: we do the same
+# before judging, and judge the URL after it is made absolute.
+SAFE_SCHEMES = frozenset({"http", "https"})
+_TAB_OR_NEWLINE = str.maketrans("", "", "\t\n\r")
+_C0_OR_SPACE = "".join(map(chr, range(0x21)))
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def safe_url(url, base: str | None = None) -> str | None:
+    """``url`` made absolute against ``base``, when it is an http(s) URL with a host; else None.
+
+    ``None`` for ``javascript:``, ``vbscript:``, ``data:``, ``file:``, ``mailto:`` and any other scheme,
+    however it is spelled (upper case, spaces around it, tabs or newlines inside it), for URLs with control
+    characters, and for relative URLs without a ``base``. A protocol-relative ``//host/x`` takes ``base``'s
+    scheme.
+    """
+    if not isinstance(url, str):
+        return None
+    url = url.strip(_C0_OR_SPACE).translate(_TAB_OR_NEWLINE)
+    if not url or _CONTROL.search(url):
+        return None
+    try:
+        absolute = urljoin(base, url) if base else url
+        parts = urlsplit(absolute)
+        host = parts.hostname
+    except ValueError:  # e.g. an invalid IPv6 literal, a bad port
+        return None
+    if parts.scheme.lower() not in SAFE_SCHEMES or not host:
+        return None
+    return absolute
+
+
+def is_safe_url(url) -> bool:
+    """Whether ``url`` is already an absolute http(s) URL (what every stored URL must be)."""
+    return url is not None and safe_url(url) == url

@@ -50,7 +50,7 @@ FAULTS: tuple[str, ...] = (
     "nfd", "no_date", "error_500_once", "dead_link", "no_charset", "invalid_utf8",
     "attachments", "error_page_200", "always_500", "slow", "reset", "truncated",
     "no_title", "huge", "endless_pagination", "offsite_redirect", "down",
-    "redirect",
+    "redirect", "hostile", "huge_listing",
 )
 
 #: How many articles each article-level fault hits.
@@ -60,7 +60,7 @@ _VICTIM_COUNTS = {
     "no_title": 1, "huge": 1, "offsite_redirect": 1, "redirect": 1,
 }
 #: Default parameters of faults that take one (``faults={"slow": 5}`` overrides).
-FAULT_DEFAULTS = {"slow": 3.0, "huge": 20_000_000, "error_500_once": 1, "reset": 1}
+FAULT_DEFAULTS = {"slow": 3.0, "huge": 20_000_000, "error_500_once": 1, "reset": 1, "huge_listing": 100_000}
 
 ATTACHMENT_PREFIX = "File đính kèm: "
 INVALID_UTF8_BYTES = b"\xff\xfe"

@@ -70,6 +70,11 @@ dict ``{name: parameter}``; all off by default; which articles are hit is
     ``?redirected=1``; it must be stored under its canonical URL.
 ``down``
     every request answers 503.
+``hostile``
+    page 1 of the first category also lists hostile articles (scripts in URLs and HTML, parser-breakers,
+    an image where an article should be); see :mod:`.hostile`.
+``huge_listing``
+    page 1 of the first category also lists N tiny articles (parameter, default 100,000); see :mod:`.hostile`.
 
 Expected results: ``site.live_articles(faults)`` (must be stored),
 ``site.optional_articles(faults)`` (may be stored: huge, truncated, no_title),
@@ -87,7 +92,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import NamedTuple
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from . import pages
+from . import hostile, pages
 from .model import INVALID_UTF8_BYTES, Site, invalid_utf8_paragraph_index
 
 __all__ = ["Portal", "Request"]
@@ -148,6 +153,8 @@ class Portal:
         self.link_variants = link_variants
         self._host, self._port = host, port
         self._log: list[Request] = []
+        self._arrivals: list[float] = []
+        self._extra_html: str | None = None  # the entries the hostile and huge_listing faults add, built once
         self._log_lock = threading.Lock()
         self._hits: dict[str, int] = {}
         self._server: ThreadingHTTPServer | None = None
@@ -207,10 +214,18 @@ class Portal:
         """Forget logged requests (the per-article counters of ``error_500_once``/``reset`` are kept)."""
         with self._log_lock:
             self._log.clear()
+            self._arrivals.clear()
 
     def _record(self, req: Request) -> None:
         with self._log_lock:
             self._log.append(req)
+            self._arrivals.append(time.monotonic())
+
+    @property
+    def arrivals(self) -> list[float]:
+        """``time.monotonic()`` at which each logged request arrived, in the order of :attr:`requests`."""
+        with self._log_lock:
+            return list(self._arrivals)
 
     def _hit(self, slug: str) -> int:
         """Count a request for *slug*; returns how many came before this one."""
@@ -258,15 +273,28 @@ class Portal:
                 page = _int(fields.get("__EVENTARGUMENT"), 1)
         elif style == "links":
             page = _int(q.get("page"), 1)
-        html, _ = pages.render_listing(
+        html, shown = pages.render_listing(
             site, cm, page, action=raw_path.replace('"', "%22"), link_variants=self.link_variants,
             dead_link=plan.dead_link if plan.active("dead_link") else None,
             endless=plan.active("endless_pagination") and plan.endless_category == cm,
             undated=lambda slug: plan.hits("no_date", slug))
+        if shown == 1 and cm == next(iter(site.categories)) and (plan.active("hostile") or plan.active("huge_listing")):
+            html = html.replace('<div class="list-news">', '<div class="list-news">' + self._extra_entries(), 1)
         return _Response(200, html.encode())
+
+    def _extra_entries(self) -> str:
+        """The entries the ``hostile`` and ``huge_listing`` faults add (built once)."""
+        if self._extra_html is None:
+            bulk = int(self.plan.param("huge_listing")) if self.plan.active("huge_listing") else 0
+            self._extra_html = hostile.extra_entries_html(hostile=self.plan.active("hostile"), bulk=bulk)
+        return self._extra_html
 
     def _article(self, slug_low: str, query: str) -> _Response:
         site, plan = self.site, self.plan
+        if plan.active("hostile") or plan.active("huge_listing"):
+            served = hostile.article(slug_low)
+            if served is not None:
+                return _Response(200, served[1], served[0])
         with site.lock:
             a = site.get(slug_low)
         if a is None:

@@ -83,3 +83,17 @@ def crawled_db(tmp_path_factory):
         result = crawl(portal.url, db)
     assert result.returncode == 0, result.stderr[-3000:]
     return db
+
+
+@pytest.fixture(scope="session")
+def hostile_crawl(tmp_path_factory):
+    """``(result, db)`` of a real crawl of the stand-in with the ``hostile`` fault: scripts in every URL
+    and in the HTML, and pages that broke parsers (see ``standin/hostile.py``)."""
+    from standin import Portal, Site
+
+    site = Site.generate(n_articles=8, seed=2)
+    db = tmp_path_factory.mktemp("hostile") / "monre.db"
+    with Portal(site, faults={"hostile"}) as portal:
+        url = portal.url
+        result = crawl(url, db)
+    return result, db, url

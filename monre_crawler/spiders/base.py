@@ -7,18 +7,21 @@ portal's spider is this class with a name and a profile (``spiders/monre.py``).
 from __future__ import annotations
 
 import hashlib
+from collections import deque
 from urllib.parse import urlsplit
 
 import scrapy
 from form2request import form2request
+from scrapy import signals
 from scrapy.downloadermiddlewares.retry import get_retry_request
-from scrapy.exceptions import IgnoreRequest, UsageError
+from scrapy.exceptions import DontCloseSpider, IgnoreRequest, UsageError
+from scrapy.http import HtmlResponse, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 
 from .. import extract
 from ..extensions import store_of
 from ..items import ArticleItem, ListingSighting
-from ..listing import ListingEntry, listing_entries, next_page
+from ..listing import ListingEntry, ListingStream, listing_entries, next_page
 from ..sites import Profile
 from ..state import CrawlState
 from ..text import clean, fold, nfc
@@ -59,6 +62,16 @@ class PortalSpider(scrapy.Spider):
         self.base_url, self.wanted, self.full = self.validate_arguments(base_url, categories, full)
         self.allowed_domains = [urlsplit(self.base_url).hostname]
         self.state = CrawlState(self.base_url, self.wanted, self.full)
+        # Article requests (and next listing pages) waiting for room in the scheduler, when a listing page
+        # lists more than MONRE_LISTING_CHUNK articles: iterators (of compact tuples, or of a listing page
+        # read as a stream), handed over a chunk at a time (feed_backlog).
+        self.backlog: deque = deque()
+
+    @classmethod
+    def from_crawler(cls, crawler, *args, **kwargs):
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        crawler.signals.connect(spider.feed_backlog, signal=signals.spider_idle)
+        return spider
 
     @classmethod
     def validate_arguments(cls, base_url=None, categories=None, full="0"):
@@ -86,7 +99,11 @@ class PortalSpider(scrapy.Spider):
 
     # --- home page ------------------------------------------------------------------------------------------
     def parse_home(self, response):
-        response = self._with_encoding(response)
+        page, response = response, self._with_encoding(response)
+        if response is None:
+            self.logger.error("The home page %s is not an HTML page (Content-Type %s)", page.url,
+                              page.headers.get("Content-Type", b"").decode("latin-1"))
+            return
         self.state.portal_reached = True
         menu = {}
         for link in response.css(self.profile.menu_links):
@@ -118,29 +135,65 @@ class PortalSpider(scrapy.Spider):
     def parse_listing(self, response, category: str, page: int, seen_pages: frozenset):
         """One page of a category: the articles to fetch, then the next page (``seen_pages``: signatures of
         the category's earlier pages)."""
-        response = self._with_encoding(response)
+        url, response = response.url, self._with_encoding(response)
+        if response is None:
+            self.crawler.stats.inc_value("monre/errors/listing_not_html")
+            self.logger.error("%s: listing page %d (%s) is not an HTML page", category, page, url)
+            self.state.categories_failed.add(category)
+            return
+        stream = None
+        if len(response.body) > self.settings.getint("MONRE_STREAM_LISTING_BYTES", 1024 * 1024):
+            # A huge page: never one tree of it (150 MB for 100,000 entries). Its entries are read as a
+            # stream, twice (their ids now, the articles when the scheduler has room), and the rest of the
+            # page (pager, form, headings) from what is left without them.
+            self.crawler.stats.inc_value("monre/listings/streamed")
+            stream = ListingStream(response, self.profile)
+            ids = [article_id for article_id, _, _ in self._listed(stream)]
+            full_page, response = response, stream.skeleton()
         if extract.is_error_page(response, self.profile):
             yield from self._retry_error_page(response, category)
             return
         self._start_category(category)
-        entries = self._article_entries(response)
-        ids = [article_id for article_id, _, _ in entries]
+        if stream is None:
+            entries = self._article_entries(response)
+            ids = [article_id for article_id, _, _ in entries]
         signature = hashlib.sha1("\n".join(sorted(ids)).encode()).hexdigest()
-        if not entries or (self.profile.repeated_page_ends_category and signature in seen_pages):
+        if not ids or (self.profile.repeated_page_ends_category and signature in seen_pages):
             # An empty page, or the same page again (a portal that answers a page past the end with the last).
             self.logger.debug("%s: page %d repeats an earlier page or is empty: end of category", category, page)
             self.state.categories_done.add(category)
             return
         self.crawler.stats.inc_value("monre/listing_pages")
+        max_entries = self.settings.getint("MONRE_MAX_LISTING_ENTRIES", 1000)
+        if max_entries and len(ids) > max_entries:
+            self.crawler.stats.inc_value("monre/listings/absurd")
+            self.logger.warning("%s: page %d (%s) lists %d articles, more than MONRE_MAX_LISTING_ENTRIES (%d): "
+                                "fetching them %d at a time", category, page, response.url, len(ids),
+                                max_entries, self._chunk)
         stored = self.store.known_ids(ids)
         if stored:
             yield ListingSighting(category=category, article_ids=sorted(stored))
-        yield from self._article_requests(entries, stored, category)
-        if not self.state.full and len(stored) == len(entries) and category in self.state.categories_complete_before:
+        all_stored = len(stored) == len(ids)
+        del ids
+        if stream is not None:
+            wanted = self._wanted(self._listed(ListingStream(full_page, self.profile)), stored, category)
+        else:
+            wanted = list(self._wanted(entries, stored, category))
+        if not self.state.full and all_stored and category in self.state.categories_complete_before:
             self.logger.debug("%s: every article on page %d is stored: done (incremental run)", category, page)
             self.state.categories_done.add(category)
+            following = []
+        else:
+            following = list(self._next_listing_page(response, category, page, seen_pages | {signature}))
+        if stream is None and len(wanted) <= self._chunk and not self.backlog:
+            yield from (self._article_request(*args) for args in wanted)
+            yield from following
             return
-        yield from self._next_listing_page(response, category, page, seen_pages | {signature})
+        # A huge listing (or one met while another is being handed over): its articles, then its next page,
+        # wait in the backlog and go to the scheduler a chunk at a time.
+        self.backlog.append(iter(wanted))
+        self.backlog.append(iter(following))
+        yield from self._from_backlog()
 
     def _start_category(self, category: str) -> None:
         """On a category's first page: note whether an earlier run completed it, then mark it unfinished
@@ -154,17 +207,19 @@ class PortalSpider(scrapy.Spider):
 
     def _article_entries(self, response) -> list[tuple[str, str, ListingEntry]]:
         """The page's entries that link an article of this portal: (article id, canonical URL, entry)."""
-        entries = []
+        return list(self._listed(listing_entries(response, self.profile)))
+
+    def _listed(self, entries):
+        """(article id, canonical URL, entry) of the entries that link an article of this portal."""
         netloc = urlsplit(self.base_url).netloc
-        for entry in listing_entries(response, self.profile):
+        for entry in entries:
             url = canonical_url(entry.url, self.base_url, self.profile.keeps_param)
             if self.profile.is_article_url(url) and urlsplit(url).netloc == netloc:
-                entries.append((url_id(url), url, entry))
-        return entries
+                yield url_id(url), url, entry
 
-    def _article_requests(self, entries, stored: set[str], category: str):
-        """Requests for the listed articles not stored yet (all of them once per run with full=1), each
-        article fetched once whatever the number of categories and spellings it is listed under."""
+    def _wanted(self, entries, stored: set[str], category: str):
+        """The arguments of a request for each listed article not stored yet (all of them once per run with
+        full=1), each article fetched once whatever the number of categories and spellings it is listed under."""
         pending = self.state.pending
         for article_id, url, entry in entries:
             if article_id in pending:  # listed again (another category, another spelling of its URL)
@@ -177,10 +232,38 @@ class PortalSpider(scrapy.Spider):
                     continue
                 self.state.refetched.add(article_id)
             pending[article_id] = [category]
-            yield scrapy.Request(url, callback=self.parse_article, errback=self.on_error,
-                                 priority=ARTICLE_PRIORITY,
-                                 cb_kwargs={"article_id": article_id, "url": url, "category": category,
-                                            "listing": entry})
+            yield article_id, url, category, entry.title, entry.date_text
+
+    def _article_request(self, article_id, url, category, title, date_text):
+        listing = ListingEntry(url=url, title=title, date_text=date_text)
+        return scrapy.Request(url, callback=self.parse_article, errback=self.on_error, priority=ARTICLE_PRIORITY,
+                              cb_kwargs={"article_id": article_id, "url": url, "category": category,
+                                         "listing": listing})
+
+    @property
+    def _chunk(self) -> int:
+        return max(1, self.settings.getint("MONRE_LISTING_CHUNK", 500))
+
+    def _from_backlog(self):
+        """Up to MONRE_LISTING_CHUNK requests from the backlog (a queue of iterators), in order."""
+        self.crawler.stats.inc_value("monre/listings/chunks")
+        handed = 0
+        while self.backlog and handed < self._chunk:
+            item = next(self.backlog[0], None)
+            if item is None:
+                self.backlog.popleft()
+                continue
+            handed += 1
+            yield item if isinstance(item, scrapy.Request) else self._article_request(*item)
+
+    def feed_backlog(self):
+        """spider_idle: hand the next chunk of the backlog to the scheduler, and keep the spider open."""
+        handed = 0
+        for request in self._from_backlog() if self.backlog else ():
+            self.crawler.engine.crawl(request)
+            handed += 1
+        if handed:
+            raise DontCloseSpider
 
     def _next_listing_page(self, response, category: str, page: int, seen_pages: frozenset):
         """The request for the category's next page (a plain link or an ASP.NET postback), if any."""
@@ -208,25 +291,55 @@ class PortalSpider(scrapy.Spider):
     # --- articles ----------------------------------------------------------------------------------------------------
     def parse_article(self, response, article_id: str, url: str, category: str, listing: ListingEntry):
         response = self._with_encoding(response)
-        if extract.is_error_page(response, self.profile):
-            yield from self._retry_error_page(response, category, article_id)
+        if response is None:
+            self._unreadable(article_id, url, category, "not an HTML page")
             return
-        if "\ufffd" in response.text:
-            self.crawler.stats.inc_value("monre/pages_with_invalid_utf8")
-            self.logger.warning("%s has %d byte sequence(s) that are not UTF-8: left out of the text",
-                                response.url, response.text.count("\ufffd"))
-        item = ArticleItem(id=article_id, url=url, portal=self.profile.portal, listing_date_text=listing.date_text,
-                           categories=self.state.pending.pop(article_id, [category]))
-        yield extract.extract_article(response, listing_title=listing.title, listing_date=listing.date_text,
-                                      profile=self.profile, into=item)
+        try:
+            if extract.is_error_page(response, self.profile):
+                yield from self._retry_error_page(response, category, article_id)
+                return
+            if "\ufffd" in response.text:
+                self.crawler.stats.inc_value("monre/pages_with_invalid_utf8")
+                self.logger.warning("%s has %d byte sequence(s) that are not UTF-8: left out of the text",
+                                    response.url, response.text.count("\ufffd"))
+            item = ArticleItem(id=article_id, url=url, portal=self.profile.portal,
+                               listing_date_text=listing.date_text)
+            extract.extract_article(response, listing_title=listing.title, listing_date=listing.date_text,
+                                    profile=self.profile, into=item)
+        except Exception as exc:  # a page that breaks a parser costs that page, never the run
+            self._unreadable(article_id, url, category, f"{type(exc).__name__}: {exc}")
+            return
+        if item.unsafe_urls:
+            self.crawler.stats.inc_value("monre/unsafe_urls", len(item.unsafe_urls))
+            self.logger.warning("%s: dropped %d link(s) or image(s) that are not http(s) URLs: %s", url,
+                                len(item.unsafe_urls), ", ".join(repr(u[:80]) for u in item.unsafe_urls[:5]))
+        item.categories = self.state.pending.pop(article_id, [category])
+        yield item
 
     def _with_encoding(self, response):
-        """The response, read in the portal's encoding when neither the header nor the page declares one."""
+        """The response, read in the portal's encoding when neither the header nor the page declares one.
+
+        A page served with a content type that is not text (``image/png``) is read as HTML when its body is
+        HTML; None when it is not (an image, a document: no article in it)."""
+        if not isinstance(response, TextResponse):
+            head = response.body[:1024].lstrip().lower()
+            if not head.startswith((b"<!doctype html", b"<html", b"<head", b"<body", b"<meta", b"<div", b"<!--")):
+                return None
+            response = HtmlResponse(url=response.url, status=response.status, headers=response.headers,
+                                    body=response.body, request=response.request)
         if response._declared_encoding() is None:  # noqa: SLF001 - Scrapy has no public accessor
             return response.replace(encoding=self.profile.default_encoding)
         return response
 
     # --- failures ---------------------------------------------------------------------------------------------------
+    def _unreadable(self, article_id, url, category, reason):
+        """A listed article whose page cannot be read: a loss (counted, logged at ERROR with its URL, kept in
+        ``state.unreadable``, and its categories left unfinished so that the next run fetches it again)."""
+        self.crawler.stats.inc_value("monre/lost/unreadable")
+        self.logger.error("Lost an article: cannot read %s (%s)", url, reason)
+        self.state.unreadable.append(url)
+        self.state.fail(category, article_id)
+
     def _retry_error_page(self, response, category, article_id=None):
         retry = get_retry_request(response.request, spider=self, reason="error_page", max_retry_times=None)
         if retry is not None:
