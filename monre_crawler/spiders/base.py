@@ -309,12 +309,16 @@ class PortalSpider(scrapy.Spider):
         except Exception as exc:  # a page that breaks a parser costs that page, never the run
             self._unreadable(article_id, url, category, f"{type(exc).__name__}: {exc}")
             return
-        if item.unsafe_urls:
-            self.crawler.stats.inc_value("monre/unsafe_urls", len(item.unsafe_urls))
-            self.logger.warning("%s: dropped %d link(s) or image(s) that are not http(s) URLs: %s", url,
-                                len(item.unsafe_urls), ", ".join(repr(u[:80]) for u in item.unsafe_urls[:5]))
+        self._report_unsafe_urls(item)
         item.categories = self.state.pending.pop(article_id, [category])
         yield item
+
+    def _report_unsafe_urls(self, item) -> None:
+        """Log and count the links and images the extractor dropped because they are not http(s) URLs."""
+        if item.unsafe_urls:
+            self.crawler.stats.inc_value("monre/unsafe_urls", len(item.unsafe_urls))
+            self.logger.warning("%s: dropped %d link(s) or image(s) that are not http(s) URLs: %s", item.url,
+                                len(item.unsafe_urls), ", ".join(repr(u[:80]) for u in item.unsafe_urls[:5]))
 
     def _with_encoding(self, response):
         """The response, read in the portal's encoding when neither the header nor the page declares one.

@@ -196,7 +196,10 @@ class MaeSpider(PortalSpider):
 
     # --- home page ---------------------------------------------------------------------------------------------
     def parse_home(self, response):
-        response = self._with_encoding(response)
+        page, response = response, self._with_encoding(response)
+        if response is None:
+            self.logger.error("The home page %s is not an HTML page", page.url)
+            return
         self.state.portal_reached = True
         links = discovery.links(response)
         yield from self._follow(self._article_links(links), "home")
@@ -227,8 +230,12 @@ class MaeSpider(PortalSpider):
     # --- sections (listings) -----------------------------------------------------------------------------------
     def parse_section(self, response, category: str, page: int, seen_pages: frozenset, visited: frozenset):
         """One page of a possible section: its own articles (those of its main content), then its next page."""
-        response = self._with_encoding(response)
+        url, response = response.url, self._with_encoding(response)
         key = state_key(category)
+        if response is None:
+            self.logger.error("%s: page %d (%s) is not an HTML page", category, page, url)
+            self.state.categories_failed.add(key)
+            return
         if extract.is_error_page(response, self.profile):
             yield from self._retry_error_page(response, category)
             return
@@ -281,8 +288,13 @@ class MaeSpider(PortalSpider):
 
     # --- articles ----------------------------------------------------------------------------------------------
     def parse_article(self, response, article_id: str, item: int, via: str, link_text: str = ""):
-        response = self._with_encoding(response)
+        fetched, response = response.url, self._with_encoding(response)
         state = self.state
+        if response is None:
+            if via == "backfill":
+                self._probed(item, None)
+            self._unreadable(article_id, fetched, None, "not an HTML page")
+            return
         if extract.is_error_page(response, self.profile):
             if via == "backfill":  # an id without an item, answered with a page that says so
                 self._probed(item, False)
@@ -318,7 +330,14 @@ class MaeSpider(PortalSpider):
                 categories.append(name)
         article = ArticleItem(id=article_id, url=url, portal=self.profile.portal, categories=categories,
                               aliases=ranked[1:] + ([printed] if url != printed else []))
-        extract.extract_article(response, listing_title=link_text, profile=self.profile, into=article)
+        try:
+            extract.extract_article(response, listing_title=link_text, profile=self.profile, into=article)
+        except Exception as exc:  # a page that breaks a parser costs that page, never the run
+            if via == "backfill":
+                self._probed(item, None)
+            self._unreadable(article_id, fetched, None, f"{type(exc).__name__}: {exc}")
+            return
+        self._report_unsafe_urls(article)
         if via == "backfill":
             self._probed(item, bool(article.title or article.body_text))
             if not article.title and not article.body_text:
