@@ -164,10 +164,51 @@ def check_schema(db: sqlite_utils.Database) -> None:
 
 
 def upgrade(path: str) -> None:
-    """Bring an archive written by an older monre_crawler up to this code's schema (additive changes)."""
+    """Bring an archive written by an older monre_crawler up to this code's schema (additive changes), and
+    clean what older versions stored from the portal unchecked (:func:`clean_stored_urls_and_html`)."""
     db = sqlite_utils.Database(path)
     with db.atomic():
         create_schema(db)
+        cleaned = clean_stored_urls_and_html(db)
+    if cleaned:
+        print(f"{path}: {cleaned} article(s) had URLs that are not http(s) or HTML that needed sanitising: cleaned")
+
+
+def clean_stored_urls_and_html(db: sqlite_utils.Database) -> int:
+    """Sanitise ``body_html`` (nh3, :mod:`monre_crawler.sanitize`) and keep only absolute http(s) URLs in
+    ``image_urls``, ``attachments`` and ``aliases`` of every article, as the crawler now does before it stores
+    them (versions before issue 11 stored ``javascript:`` links and unsanitised HTML). Rows already clean are
+    not written. Returns how many rows changed."""
+    import json
+
+    from .sanitize import sanitize_html
+    from .text import clean
+    from .urls import is_safe_url
+
+    def json_list(value):
+        try:
+            items = json.loads(value or "[]")
+        except ValueError:
+            return []
+        return items if isinstance(items, list) else []
+
+    changed = 0
+    for aid, html, images, attachments, aliases in db.execute(
+            "SELECT id, body_html, image_urls, attachments, aliases FROM articles").fetchall():
+        new = {
+            "body_html": clean(sanitize_html(html)) if html else html,
+            "image_urls": json.dumps([u for u in json_list(images) if is_safe_url(u)], ensure_ascii=False),
+            "attachments": json.dumps([a for a in json_list(attachments)
+                                       if isinstance(a, dict) and is_safe_url(a.get("url"))], ensure_ascii=False),
+            "aliases": json.dumps([u for u in json_list(aliases) if is_safe_url(u)], ensure_ascii=False),
+        }
+        old = {"body_html": html, "image_urls": images, "attachments": attachments, "aliases": aliases}
+        differs = {k: v for k, v in new.items() if v != old[k] and not (k != "body_html" and json_list(old[k]) == json.loads(v))}
+        if differs:
+            db.execute(f"UPDATE articles SET {', '.join(f'{k} = ?' for k in differs)} WHERE id = ?",
+                       [*differs.values(), aid])
+            changed += 1
+    return changed
 
 
 if __name__ == "__main__":  # python -m monre_crawler.schema upgrade PATH

@@ -165,3 +165,42 @@ def test_article_page_links_only_http_even_from_an_old_archive(hostile_crawl, tm
     assert "https://ok.example/i.jpg" in hrefs and "https://ok.example/a.pdf" in hrefs
     assert "https://ok.example/alias.aspx" in hrefs
     assert not [h for h in hrefs if re.match(r"\s*(javascript|vbscript|data|java\s)", h, re.I)]
+
+
+def test_upgrade_cleans_what_an_older_version_stored(hostile_crawl, tmp_path):
+    """`python -m monre_crawler.schema upgrade` sanitises body_html and drops non-http(s) URLs stored by a
+    version before these checks; a second upgrade finds nothing left to clean."""
+    import subprocess
+    import sys
+
+    from .conftest import ROOT, crawl_env
+
+    db = tmp_path / "monre.db"
+    db.write_bytes(hostile_crawl[1].read_bytes())
+    conn = sqlite3.connect(db)
+    (aid,) = conn.execute("select id from articles where url like '%hostile-xss%'").fetchone()
+    conn.execute("update articles set body_html = ?, image_urls = ?, attachments = ?, aliases = ? where id = ?", [
+        '<p onclick="x()">Đoạn <a href="javascript:void(document.title=1)">một</a></p><script>y()</script>'
+        '<base href="javascript:z"><svg onload="w()"></svg><img src="https://ok.example/i.jpg">',
+        json.dumps(["javascript:alert(1)", "https://ok.example/i.jpg"]),
+        json.dumps([{"url": "java\tscript:alert(1)//x.pdf", "title": "x"}, {"url": "https://ok.example/a.pdf", "title": "a"}]),
+        json.dumps(["data:text/html,x", "https://ok.example/alias.aspx"]), aid])
+    conn.commit()
+    conn.close()
+
+    def upgrade():
+        result = subprocess.run([sys.executable, "-m", "monre_crawler.schema", "upgrade", str(db)], cwd=ROOT,
+                                env=crawl_env(), capture_output=True, text=True, timeout=60)
+        assert result.returncode == 0, result.stderr
+        return result.stdout
+
+    assert "article(s) had URLs" in upgrade()
+    (row,) = rows(db, "select body_html, image_urls, attachments, aliases from articles where id = ?", [aid])
+    assert row["body_html"] == ('<p>Đoạn <a rel="noopener noreferrer nofollow">một</a></p>'
+                                '<img src="https://ok.example/i.jpg">')
+    assert json.loads(row["image_urls"]) == ["https://ok.example/i.jpg"]
+    assert json.loads(row["attachments"]) == [{"url": "https://ok.example/a.pdf", "title": "a"}]
+    assert json.loads(row["aliases"]) == ["https://ok.example/alias.aspx"]
+    before = rows(db, "select * from articles order by id")
+    assert "article(s) had URLs" not in upgrade()  # what the crawler stores now is already clean
+    assert rows(db, "select * from articles order by id") == before
