@@ -50,7 +50,7 @@ FAULTS: tuple[str, ...] = (
     "nfd", "no_date", "error_500_once", "dead_link", "no_charset", "invalid_utf8",
     "attachments", "error_page_200", "always_500", "slow", "reset", "truncated",
     "no_title", "huge", "endless_pagination", "offsite_redirect", "down",
-    "redirect", "hostile", "huge_listing",
+    "redirect", "hostile", "huge_listing", "maintenance", "moved", "robots_disallow", "empty_listings",
 )
 
 #: How many articles each article-level fault hits.
@@ -60,7 +60,8 @@ _VICTIM_COUNTS = {
     "no_title": 1, "huge": 1, "offsite_redirect": 1, "redirect": 1,
 }
 #: Default parameters of faults that take one (``faults={"slow": 5}`` overrides).
-FAULT_DEFAULTS = {"slow": 3.0, "huge": 20_000_000, "error_500_once": 1, "reset": 1, "huge_listing": 100_000}
+FAULT_DEFAULTS = {"slow": 3.0, "huge": 20_000_000, "error_500_once": 1, "reset": 1, "huge_listing": 100_000,
+                  "maintenance": "Thông báo bảo trì hệ thống", "moved": "https://mae.gov.vn/"}
 
 ATTACHMENT_PREFIX = "File đính kèm: "
 INVALID_UTF8_BYTES = b"\xff\xfe"
@@ -494,7 +495,10 @@ def _normalize_faults(faults: Iterable[str] | Mapping[str, Any] | None) -> dict:
         items = {}
         for f in faults:
             name, _, val = str(f).partition("=")
-            items[name] = float(val) if val else None
+            try:
+                items[name] = float(val) if val else None
+            except ValueError:
+                items[name] = val  # a text parameter: a title, a URL, a victim's slug
     out = {}
     for name, val in items.items():
         if name not in FAULTS:
@@ -815,6 +819,8 @@ class Site:
                         vs.append(cands[i % len(cands)])
                         i += 1
                 victims[name] = tuple(vs)
+                if name == "always_500" and isinstance(fd.get(name), str):  # the victim named by its slug
+                    victims[name] = tuple(v.strip().lower() for v in fd[name].split(",") if v.strip())
             names = list(self.categories)
             endless = names[min(1, len(names) - 1)] if names else None
             dead = None

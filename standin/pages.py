@@ -165,7 +165,7 @@ def _pager(category: str, style: str, current: int, n_pages: int, endless: bool)
 
 def render_listing(site: Site, category: str, page: int = 1, *, action: str | None = None,
                    link_variants: bool = False, dead_link: tuple | None = None,
-                   endless: bool = False, undated=None) -> tuple[str, int]:
+                   endless: bool = False, undated=None, empty: bool = False) -> tuple[str, int]:
     """Listing page of *category*; returns ``(html, page shown)``.
 
     *page* past the end shows the last page (with ``endless``: shows the last
@@ -173,11 +173,14 @@ def render_listing(site: Site, category: str, page: int = 1, *, action: str | No
     ``action``: the form's action (the requested URL); ``dead_link``:
     ``(category, slug, title)`` of a phantom entry inserted second on page 1;
     ``undated``: a predicate on slugs whose entries show no date (an old article
-    that prints no date anywhere, as with the ``no_date`` fault).
+    that prints no date anywhere, as with the ``no_date`` fault); ``empty``: the
+    page lists nothing and has no pager (``empty_listings`` fault).
     """
     with site.lock:
         n = site.n_pages(category)
         shown, arts = site.page(category, page)
+        if empty:
+            n, shown, arts, dead_link = 1, 1, [], None
         if endless and page > n:
             shown = page
         style = site.categories[category]
@@ -354,6 +357,14 @@ def render_runtime_error() -> str:
         'application prevent the details of the application error from being viewed remotely (for security reasons).<br><br>\n'
         '</font></body></html>'
     )
+
+
+def render_maintenance(title: str) -> str:
+    """A maintenance notice served with 200 instead of the home page: no menu (``maintenance`` fault)."""
+    return ('<!DOCTYPE html>\n<html lang="vi"><head><meta http-equiv="Content-Type" content="text/html; charset=utf-8" />'
+            f'<title>{escape_text(title)}</title></head><body><div class="notice"><h1>Hệ thống đang được bảo trì</h1>'
+            '<p>Cổng thông tin điện tử đang được nâng cấp. Xin quý độc giả vui lòng quay lại sau.</p></div>'
+            '</body></html>')
 
 
 def render_unavailable() -> str:

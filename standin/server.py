@@ -48,7 +48,7 @@ dict ``{name: parameter}``; all off by default; which articles are hit is
     2 articles answer 200: one with SharePoint's "Không tìm thấy trang" page, the
     other with ASP.NET's "Runtime Error" page (never store them).
 ``always_500``
-    1 article always answers 500.
+    1 article always answers 500 (parameter: the victims' slugs, comma-separated, instead of the drawn one).
 ``slow``
     1 article answers after N seconds (parameter, default 3).
 ``reset``
@@ -75,6 +75,17 @@ dict ``{name: parameter}``; all off by default; which articles are hit is
     an image where an article should be); see :mod:`.hostile`.
 ``huge_listing``
     page 1 of the first category also lists N tiny articles (parameter, default 100,000); see :mod:`.hostile`.
+``maintenance``
+    the home page answers 200 with a maintenance notice and no menu; its ``<title>`` is the parameter
+    (default "Thông báo bảo trì hệ thống").
+``moved``
+    the home page answers ``301 Location: <parameter>`` (default ``https://mae.gov.vn/``): the portal moved.
+``robots_disallow``
+    ``/robots.txt`` forbids the whole site (``Disallow: /``).
+``empty_listings``
+    every category listing page lists no article (and has no pager).
+
+``portal.set_faults(faults)`` switches faults while serving (the next night's portal).
 
 Expected results: ``site.live_articles(faults)`` (must be stored),
 ``site.optional_articles(faults)`` (may be stored: huge, truncated, no_title),
@@ -199,6 +210,12 @@ class Portal:
         """``http://127.0.0.1:PORT`` (no trailing slash)."""
         return f"http://{self._host}:{self.port}"
 
+    def set_faults(self, faults=None) -> None:
+        """Serve with these faults from now on (per-article hit counters are kept)."""
+        self.plan = self.site.fault_plan(faults)
+        self.faults = self.plan.faults
+        self._extra_html = None
+
     # -- request log
     @property
     def requests(self) -> list[Request]:
@@ -244,8 +261,13 @@ class Portal:
         low = path.lower()
         site = self.site
         if low == "/robots.txt":
-            return _Response(200, b"User-agent: *\nAllow: /\n", "text/plain; charset=utf-8")
+            rule = b"Disallow: /" if plan.active("robots_disallow") else b"Allow: /"
+            return _Response(200, b"User-agent: *\n" + rule + b"\n", "text/plain; charset=utf-8")
         if low in ("/", "/default.aspx", "/pages/default.aspx"):
+            if plan.active("moved"):
+                return _Response(301, b"", headers=[("Location", str(plan.param("moved")))])
+            if plan.active("maintenance"):
+                return _Response(200, pages.render_maintenance(str(plan.param("maintenance"))).encode())
             return _Response(200, pages.render_home(site).encode())
         if low == "/pages/chuyenmuc.aspx":
             return self._listing(method, raw_path, split.query, fields)
@@ -277,7 +299,7 @@ class Portal:
             site, cm, page, action=raw_path.replace('"', "%22"), link_variants=self.link_variants,
             dead_link=plan.dead_link if plan.active("dead_link") else None,
             endless=plan.active("endless_pagination") and plan.endless_category == cm,
-            undated=lambda slug: plan.hits("no_date", slug))
+            undated=lambda slug: plan.hits("no_date", slug), empty=plan.active("empty_listings"))
         if shown == 1 and cm == next(iter(site.categories)) and (plan.active("hostile") or plan.active("huge_listing")):
             html = html.replace('<div class="list-news">', '<div class="list-news">' + self._extra_entries(), 1)
         return _Response(200, html.encode())
