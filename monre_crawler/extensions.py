@@ -4,13 +4,24 @@
 any request, and closes it when the spider closes, after recording the run; the spider and the SQLite
 pipeline ask it for the open store (:func:`store_of`).
 
-A run is ``failed`` when the portal could not be reached, when it ended for any reason other than
-``finished`` (a SIGTERM gives ``shutdown``), when the archive could not be written, or when more than
-``MONRE_MAX_ERRORS`` errors were logged; ``degraded`` when generic fallbacks, not the layouts' own
-selectors, had to find a key field of more than ``MONRE_FALLBACK_ALARM`` of the articles (the portal has
-probably changed its layouts) or, for a portal read by the fallbacks by design (its profile knows no layout:
-mae.gov.vn), when a key field (title, date, body) is missing on more than ``MONRE_MISSING_ALARM`` of them;
-``ok`` otherwise. The verdict stays with the recorder
+A run is, in this order of precedence (the first that applies):
+
+- ``failed`` when the archive could not be written, the portal could not be reached (its home page failed,
+  redirects to another site, or robots.txt forbids it), the run ended for any reason other than
+  ``finished`` (a SIGTERM gives ``shutdown``), more than ``MONRE_MAX_ERRORS`` errors were logged, or no
+  news was found at all (no category in the home page's menu, or no category listing lists an article): the
+  message says what the portal showed instead (the page's title, the site it redirects to);
+- ``incomplete`` when it lost a listed article or a listing page (see :mod:`monre_crawler.state`): the
+  message names how many and the first few; the lost articles are kept in ``lost_articles`` and the next run
+  fetches them again;
+- ``degraded`` when generic fallbacks, not the layouts' own selectors, had to find a key field of more than
+  ``MONRE_FALLBACK_ALARM`` of the articles (the portal has probably changed its layouts) or, for a portal
+  read by the fallbacks by design (its profile knows no layout: mae.gov.vn), when a key field (title, date,
+  body) is missing on more than ``MONRE_MISSING_ALARM`` of them;
+- ``ok`` otherwise.
+
+An incomplete run that is also degraded says both in its message. Whatever the status, the run's losses are
+recorded (``crawl_runs.items_lost``, ``crawl_runs.lost``, ``lost_articles``). The verdict stays with the recorder
 (``status``, ``message``, ``run_id``), where the project's ``crawl`` command reads it to exit non-zero, so
 that cron notices. What the verdict needs of the crawl's progress, it reads from the spider's
 :class:`~monre_crawler.state.CrawlState`.
@@ -24,8 +35,11 @@ from scrapy import signals
 
 from .items import KEY_FIELDS
 from .store import Store
+from .text import for_message
 
 logger = logging.getLogger(__name__)
+
+LOST_NAMED = 3  # the message names this many lost pages, then "and N more"
 
 
 def store_of(crawler) -> Store:
@@ -38,7 +52,7 @@ class CrawlRunRecorder:
         self.crawler = crawler
         self.store = store
         self.run_id: int | None = None
-        self.status: str | None = None  # the verdict, once the spider closed: ok, failed or degraded …
+        self.status: str | None = None  # the verdict, once the spider closed: ok, failed, incomplete, degraded …
         self.message = ""  # … and why
 
     @classmethod
@@ -56,7 +70,7 @@ class CrawlRunRecorder:
 
     def spider_closed(self, spider, reason):
         state = spider.state
-        if reason == "finished" and state.completed_categories():
+        if reason == "finished" and state.listed and state.completed_categories():  # not when nothing was listed
             self.store.set_category_state(state.completed_categories(), complete=True)
         errors = self.crawler.stats.get_value("log_count/ERROR", 0)  # before this recorder logs its own
         fields = self._fields()
@@ -66,6 +80,14 @@ class CrawlRunRecorder:
         self.status, self.message = self._verdict(state, reason, fields, errors, bool(spider.profile.layouts))
         if self.status == "degraded":
             logger.error("Extraction degraded: %s", self.message)
+        lost = state.lost_articles()
+        if not state.archive_error:
+            if lost:
+                self.store.record_lost(self.run_id, spider.profile.portal, lost)
+            # lost by an earlier run and fetched again without a loss (stored ones are forgotten as they are written)
+            recovered = state.retrying - {loss.article_id for loss in lost} if reason == "finished" else set()
+            if recovered:
+                self.store.forget_lost(recovered)
         stats, counts = self.crawler.stats, self.store.counts
         self.store.finish_run(
             self.run_id,
@@ -79,6 +101,8 @@ class CrawlRunRecorder:
             errors=errors,
             fields=fields,
             message=self.message or None,
+            items_lost=len(lost),
+            lost=[loss.record() for loss in state.losses()],
         )
         if self.status != "ok":
             logger.error("Run %s %s: %s", self.run_id, self.status, self.message)
@@ -98,32 +122,83 @@ class CrawlRunRecorder:
         return fields
 
     def _verdict(self, state, reason: str, fields: dict, errors: int, layouts: bool = True) -> tuple[str, str]:
-        """The run's status (``ok``, ``failed``, ``degraded``) and the message that says why. ``layouts``: the
-        portal's profile knows its page layouts (else the fallbacks read it by design: the alarm is on
-        missing fields, not on fallbacks)."""
+        """The run's status (``failed``, ``incomplete``, ``degraded``, ``ok``: the first that applies) and the
+        message that says why. ``layouts``: the portal's profile knows its page layouts (else the fallbacks
+        read it by design: the alarm is on missing fields, not on fallbacks)."""
         settings, stats = self.crawler.settings, self.crawler.stats
         articles = stats.get_value("monre/fields/articles", 0)
         fallback_share = stats.get_value("monre/fields/any_fallback", 0) / articles if articles else 0.0
         if state.archive_error:
             return "failed", f"cannot write the archive: {state.archive_error}"
         if not state.portal_reached:
-            return "failed", f"cannot reach the portal at {state.unreachable or state.base_url}"
+            return "failed", self._unreached(state)
         if reason != "finished":
             return "failed", f"the crawl ended early ({reason})"
         if errors > settings.getint("MONRE_MAX_ERRORS"):
             return "failed", f"{errors} errors, more than MONRE_MAX_ERRORS={settings.getint('MONRE_MAX_ERRORS')}"
+        if not state.listed and not articles:
+            return "failed", self._no_news(state, stats.get_value("monre/categories", 0))
+        degraded = ""
         if not layouts:
             missing_share = fields["missing_share"]
             if articles and missing_share > settings.getfloat("MONRE_MISSING_ALARM"):
                 missing = ", ".join(f"{name} ({fields[name]['missing']})" for name in KEY_FIELDS
                                     if fields[name]["missing"])
-                return "degraded", (f"a key field is missing on {missing_share:.0%} of the articles (alarm above "
-                                    f"{settings.getfloat('MONRE_MISSING_ALARM'):.0%}; missing: {missing}): has the "
-                                    f"portal changed its pages?")
-            return "ok", ""
-        if articles and fallback_share > settings.getfloat("MONRE_FALLBACK_ALARM"):
+                degraded = (f"a key field is missing on {missing_share:.0%} of the articles (alarm above "
+                            f"{settings.getfloat('MONRE_MISSING_ALARM'):.0%}; missing: {missing}): has the "
+                            f"portal changed its pages?")
+        elif articles and fallback_share > settings.getfloat("MONRE_FALLBACK_ALARM"):
             missed = ", ".join(f"{k} ({v})" for k, v in sorted(fields["selectors_missed"].items())) or "none recorded"
-            return "degraded", (f"generic fallbacks had to find a key field for {fallback_share:.0%} of the articles "
-                                f"(alarm above {settings.getfloat('MONRE_FALLBACK_ALARM'):.0%}): has the portal "
-                                f"changed its page layouts? Selectors that missed: {missed}")
+            degraded = (f"generic fallbacks had to find a key field for {fallback_share:.0%} of the articles "
+                        f"(alarm above {settings.getfloat('MONRE_FALLBACK_ALARM'):.0%}): has the portal "
+                        f"changed its page layouts? Selectors that missed: {missed}")
+        if state.lost:
+            message = _losses(state)
+            return "incomplete", message + (f"; also degraded: {degraded}" if degraded else "")
+        if degraded:
+            return "degraded", degraded
         return "ok", ""
+
+    @staticmethod
+    def _unreached(state) -> str:
+        """Why the home page gave nothing: another site, robots.txt, or no answer."""
+        if state.home_redirect:
+            return f"the portal redirects to {for_message(state.home_redirect, 120)} — its news may have moved"
+        if state.robots_forbidden:
+            return (f"the portal's robots.txt ({state.base_url}/robots.txt) forbids crawling its home page "
+                    f"{for_message(state.robots_forbidden, 120)}: not crawled (the crawler obeys robots.txt)")
+        return f"cannot reach the portal at {state.unreachable or state.base_url}"
+
+    @staticmethod
+    def _no_news(state, categories: int) -> str:
+        """What the portal showed instead of news, when no listing listed any article."""
+        if not state.menu_categories and state.wanted is None:
+            title = f"its title: {state.home_title!r}" if state.home_title else "it has no title"
+            return (f"no news category in the home page's menu ({title}): is the portal down for maintenance, "
+                    f"or has it moved?")
+        if state.listing_redirect:
+            return (f"the category listings redirect to {for_message(state.listing_redirect, 120)} — the news may "
+                    f"have moved")
+        if state.robots_forbidden:
+            return (f"the portal's robots.txt forbids the category listings ({for_message(state.robots_forbidden, 120)}"
+                    f"): not crawled (the crawler obeys robots.txt)")
+        seen = f"; a first page's title: {state.empty_listing!r}" if state.empty_listing else ""
+        lost = f"; {len(state.lost_listings())} listing page(s) could not be read" if state.lost_listings() else ""
+        return f"no article listed in any of the {categories} categories crawled{seen}{lost}"
+
+
+def _losses(state) -> str:
+    """``lost 2 articles and 1 listing page: URL (HTTP 500), …, and 3 more; the next run fetches them again``."""
+    articles, listings = state.lost_articles(), state.lost_listings()
+    counts = []
+    if articles:
+        counts.append(f"{len(articles)} article{'s' if len(articles) != 1 else ''}")
+    if listings:
+        counts.append(f"{len(listings)} listing page{'s' if len(listings) != 1 else ''}")
+    named = []
+    for loss in state.losses()[:LOST_NAMED]:
+        what = loss.url if loss.article_id else f"page {loss.page} of {loss.categories[0] if loss.categories else '?'}"
+        named.append(f"{for_message(what, 160)} ({for_message(loss.reason, 60)})")
+    more = len(state.lost) - len(named)
+    return (f"lost {' and '.join(counts)}: {', '.join(named)}{f' and {more} more' if more else ''}; "
+            f"the next run fetches them again")

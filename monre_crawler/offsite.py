@@ -3,7 +3,10 @@
 Scrapy's OffsiteMiddleware drops a redirect to another host when it is scheduled, with a DEBUG line only and
 without calling the request's errback. A portal page that redirects off the site is worth a WARNING: this
 extension logs ``Not followed: <target> (redirected from <url>: another site)`` and counts it
-(``monre/offsite_redirects``). It decides nothing: the request is dropped by Scrapy as before.
+(``monre/offsite_redirects``). It decides nothing: the request is dropped by Scrapy as before. When the page
+redirected was the home page or a category listing, it notes where to in the spider's crawl state
+(``home_redirect``, ``listing_redirect``): a portal that has moved fails the run with a message naming
+the new site.
 """
 
 from __future__ import annotations
@@ -36,3 +39,10 @@ class OffsiteRedirectLogger:
             return
         self.crawler.stats.inc_value("monre/offsite_redirects")
         logger.warning("Not followed: %s (redirected from %s: another site)", request.url, redirected_from[0])
+        state = getattr(spider, "state", None)
+        if state is None:
+            return
+        if request.meta.get("portal_home"):
+            state.home_redirect = state.home_redirect or request.url
+        elif "category" in request.cb_kwargs and "article_id" not in request.cb_kwargs:
+            state.listing_redirect = state.listing_redirect or request.url

@@ -3,7 +3,8 @@ columns right, the schema version, and the ``upgrade`` command.
 
 Tables (see README "The archive"): ``articles``, ``categories``, ``articles_categories`` (the link table
 between them), ``article_aliases`` (other URLs of reposted articles), ``crawl_runs``, ``crawl_state``
-(which categories were crawled to their end) and ``articles_fts`` (full-text search that forgives missing
+(which categories were crawled to their end), ``lost_articles`` (listed articles that a run lost and the
+next runs fetch again) and ``articles_fts`` (full-text search that forgives missing
 diacritics: the tokenizer folds tone marks and case, the ``folded`` column folds đ to d).
 ``articles.published_month`` and ``articles.categories`` are derived columns for Datasette's facets.
 
@@ -55,6 +56,19 @@ CRAWL_RUN_COLUMNS = {
     "args": str,
     "fields": str,
     "message": str,
+    "items_lost": int,
+    "lost": str,
+}
+LOST_ARTICLE_COLUMNS = {
+    "id": str,
+    "portal": str,
+    "url": str,
+    "categories": str,
+    "reason": str,
+    "first_lost_at": str,
+    "last_lost_at": str,
+    "last_run": int,
+    "runs": int,
 }
 
 _FOLD_D = "replace(replace({0}, 'đ', 'd'), 'Đ', 'D')"
@@ -125,6 +139,7 @@ def create_schema(db: sqlite_utils.Database) -> None:
     db["crawl_state"].create(
         {"category": str, "complete": int, "updated_at": str}, pk="category", if_not_exists=True
     )
+    db["lost_articles"].create(LOST_ARTICLE_COLUMNS, pk="id", if_not_exists=True)
     db["categories"].create_index(["name"], unique=True, if_not_exists=True)
     db["articles"].create_index(["content_hash"], if_not_exists=True)
     db["articles"].create_index(["published_at"], if_not_exists=True)

@@ -1,14 +1,37 @@
 """The crawl's progress, in one object: kept by the spider, read by the run recorder.
 
 What the run recorder needs to judge and record a run (was the portal reached, could the archive be
-written, which categories were paged to their end) and what the spider needs to page and de-duplicate
-(articles being fetched, categories started) live here, not in attributes scattered over the spider or in
-crawl stats.
+written, which categories were paged to their end, what was lost, what the portal showed instead of news)
+and what the spider needs to page and de-duplicate (articles being fetched, categories started) live here,
+not in attributes scattered over the spider or in crawl stats.
+
+A **loss** is a listed article, or a listing page, that could not be fetched or read after retries (a fetch
+that failed, an error page, a page that cannot be read): whoever meets one calls :meth:`CrawlState.lose`
+with its URL. A dead link (404, 410) and a link not followed (another site, robots.txt) are not losses: the
+next run would meet them the same way.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+
+
+@dataclass
+class Loss:
+    """One lost page: a listed article (``article_id`` set) or a category's listing page (``page`` set)."""
+
+    url: str
+    reason: str  # short: "HTTP 500", "error page", "TimeoutError: …"
+    article_id: str | None = None
+    categories: list[str] = field(default_factory=list)
+    page: int | None = None
+
+    def record(self) -> dict:
+        """As ``crawl_runs.lost`` records it."""
+        if self.article_id:
+            return {"url": self.url, "reason": self.reason, "categories": sorted(self.categories)}
+        return {"url": self.url, "reason": self.reason, "category": (self.categories or (None,))[0],
+                "page": self.page}
 
 
 @dataclass
@@ -19,15 +42,24 @@ class CrawlState:
     portal_reached: bool = False  # the home page answered
     unreachable: str | None = None  # what could not be fetched before the portal was reached, and why
     archive_error: str | None = None  # why the archive could not be written (the crawl stops)
+    # What the portal showed instead of news, for the verdict's message:
+    home_redirect: str | None = None  # the home page redirects to another site: where
+    listing_redirect: str | None = None  # a category listing redirects to another site: where
+    robots_forbidden: str | None = None  # the first URL robots.txt kept us from (the home page, a listing)
+    home_title: str | None = None  # the home page's title, when its menu has no category
+    menu_categories: int = 0  # news categories found in the home page's menu
+    empty_listing: str | None = None  # the title of a category's first listing page that lists nothing
+    listed: int = 0  # article entries read on listing pages (stored or not): 0 means no news found at all
     pending: dict[str, list[str]] = field(default_factory=dict)  # article id -> categories, fetch under way
     # With full=1, stored articles are fetched again: remember which were, once per run. (16-hex ids: about
     # 1 MB per 20,000 articles, less than Scrapy's own dupefilter keeps for the same requests.)
     refetched: set[str] = field(default_factory=set)
     categories_started: set[str] = field(default_factory=set)
     categories_done: set[str] = field(default_factory=set)  # paged to the end (or to a page of stored articles)
-    categories_failed: set[str] = field(default_factory=set)  # an article fetch failed: not done, whatever its paging
+    categories_failed: set[str] = field(default_factory=set)  # something it listed was lost: not done, whatever its paging
     categories_complete_before: set[str] = field(default_factory=set)  # crawled to their end by an earlier, completed run
-    unreadable: list[str] = field(default_factory=list)  # listed articles whose page could not be read: lost
+    lost: dict[str, Loss] = field(default_factory=dict)  # article id (a listing page: its URL) -> what was lost
+    retrying: set[str] = field(default_factory=set)  # ids of articles lost by earlier runs, fetched again now
 
     @property
     def arguments(self) -> dict:
@@ -35,11 +67,51 @@ class CrawlState:
         return {"base_url": self.base_url, "categories": self.wanted, "full": self.full}
 
     def completed_categories(self) -> list[str]:
-        """Categories paged to their end without a failed article fetch: complete, if the run finished."""
+        """Categories paged to their end without a loss: complete, if the run finished."""
         return sorted(self.categories_done - self.categories_failed)
 
-    def fail(self, category: str | None, article_id: str | None) -> None:
-        """A fetch failed: the categories that listed the article (or the listing's category) are not done."""
-        for name in self.pending.pop(article_id, [category]) if article_id else [category]:
+    def lose(self, url: str, reason: str, category: str | None = None, article_id: str | None = None,
+             page: int | None = None) -> None:
+        """A listed article (``article_id``) or a listing page (``category``, ``page``) is lost: recorded once
+        per article (or listing URL), and the categories that listed it are not done (the next run pages
+        through them again)."""
+        categories = self.pending.pop(article_id, None) if article_id else None
+        if categories is None:
+            categories = [category] if category else []
+        for name in categories:
             if name:
-                self.categories_failed.add(name)
+                self.categories_failed.add(self.category_key(name))
+        self.lost.setdefault(article_id or url, Loss(url, reason, article_id, [c for c in categories if c], page))
+
+    def listed_again(self, article_id: str, category: str) -> bool:
+        """An article lost earlier in this run is listed again (another category, another spelling of its URL):
+        not fetched again, its category not done either. False when the article was not lost."""
+        loss = self.lost.get(article_id)
+        if loss is None or not loss.article_id:
+            return False
+        if category and category not in loss.categories:
+            loss.categories.append(category)
+        if category:
+            self.categories_failed.add(self.category_key(category))
+        return True
+
+    def category_key(self, name: str) -> str:
+        """A category's key in ``crawl_state`` (a portal whose keys differ from its names overrides this)."""
+        return name
+
+    def forget(self, article_id: str | None) -> None:
+        """The article's fetch ended without a loss and without an item (a dead link, not followed)."""
+        self.pending.pop(article_id, None)
+
+    def lost_articles(self) -> list[Loss]:
+        """The articles lost, by URL (not in the order met, which depends on timing)."""
+        return sorted((loss for loss in self.lost.values() if loss.article_id), key=lambda loss: loss.url)
+
+    def lost_listings(self) -> list[Loss]:
+        """The listing pages lost, by category and page."""
+        return sorted((loss for loss in self.lost.values() if not loss.article_id),
+                      key=lambda loss: (loss.categories, loss.page or 0, loss.url))
+
+    def losses(self) -> list[Loss]:
+        """Everything lost: the articles, then the listing pages."""
+        return self.lost_articles() + self.lost_listings()

@@ -157,6 +157,35 @@ class Store:
             [len(prefix) + 1, prefix]).fetchone()
         return row[0] if row and row[0] is not None else None
 
+    def lost_articles(self, portal: str) -> list[tuple[str, str, list[str]]]:
+        """Articles of ``portal`` that earlier runs lost and no run has stored since: (id, URL, categories),
+        oldest loss first."""
+        rows = self.conn.execute("SELECT id, url, categories FROM lost_articles WHERE portal = ? "
+                                 "ORDER BY first_lost_at, id", [portal])
+        return [(article_id, url, json.loads(categories or "[]")) for article_id, url, categories in rows]
+
+    def record_lost(self, run_id: int, portal: str, losses) -> None:
+        """Remember the articles this run lost (``lost_articles``), for the next runs to fetch again; each is
+        a :class:`monre_crawler.state.Loss` of an article."""
+        now = utcnow()
+        with self.db.atomic():
+            self.conn.executemany(
+                "INSERT INTO lost_articles (id, portal, url, categories, reason, first_lost_at, last_lost_at, "
+                "last_run, runs) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1) ON CONFLICT(id) DO UPDATE SET "
+                "portal = excluded.portal, url = excluded.url, categories = excluded.categories, "
+                "reason = excluded.reason, last_lost_at = excluded.last_lost_at, last_run = excluded.last_run, "
+                "runs = runs + 1",
+                [(loss.article_id, portal, loss.url, json.dumps(sorted(loss.categories), ensure_ascii=False),
+                  loss.reason, now, now, run_id) for loss in losses])
+
+    def forget_lost(self, ids) -> None:
+        """These articles are no longer lost (fetched again: stored, a dead link, not an article)."""
+        ids = list(ids)
+        with self.db.atomic():
+            for start in range(0, len(ids), 500):
+                chunk = ids[start:start + 500]
+                self.conn.execute(f"DELETE FROM lost_articles WHERE id IN ({','.join('?' * len(chunk))})", chunk)
+
     def category_complete(self, category: str) -> bool:
         row = self.conn.execute("SELECT complete FROM crawl_state WHERE category = ?", [category]).fetchone()
         return bool(row and row[0])
@@ -242,6 +271,8 @@ class Store:
             marks = ",".join("?" * len(part))
             by_hash.update((h, i) for i, h in self.conn.execute(
                 f"SELECT id, content_hash FROM articles WHERE content_hash IN ({marks})", part))
+        for part in chunks(ids):
+            self.conn.execute(f"DELETE FROM lost_articles WHERE id IN ({','.join('?' * len(part))})", part)  # stored now
         for article in articles:
             article_id, chash = article["id"], article["content_hash"]
             if article_id in aliased:  # a known repost URL, fetched again
@@ -363,7 +394,7 @@ class Store:
 
     def finish_run(self, run_id: int, **values) -> None:
         values.setdefault("finished_at", utcnow())
-        for key in ("args", "fields"):
+        for key in ("args", "fields", "lost"):
             if key in values and not isinstance(values[key], str):
                 values[key] = json.dumps(values[key], ensure_ascii=False, sort_keys=True)
         assignments = ", ".join(f"{c} = ?" for c in values)

@@ -50,3 +50,13 @@ def fold(text: str) -> str:
     """
     decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+def for_message(text: str | None, limit: int = 80) -> str:
+    """Untrusted text (a page's title, a portal's error) made fit for one line of a message: :func:`clean`,
+    control and format characters (line breaks, bidirectional overrides, …) turned into spaces, at most
+    ``limit`` characters (cut with ``…``)."""
+    text = "".join(" " if unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp", "Co", "Cs", "Cn") else c
+                   for c in nfc(text or ""))
+    text = clean(text)
+    return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"

@@ -48,8 +48,19 @@ def expected(faulty):
             if e.path in {a.path for a in site.live_articles(ALL_FAULTS)}}
 
 
-def test_crawl_exits_zero(faulty):
-    assert faulty[2].returncode == 0, faulty[2].stderr[-3000:]
+def test_crawl_exits_4_having_lost_the_articles_that_never_answer(faulty):
+    """The article that always answers 500, the two error pages served with 200 and the page bigger than
+    DOWNLOAD_MAXSIZE are lost: the run is incomplete (exit 4) and names them; nothing else is lost."""
+    site, db, result, _ = faulty
+    assert result.returncode == 4, result.stderr[-3000:]
+    plan = site.fault_plan(ALL_FAULTS)
+    victims = {*plan.victims["always_500"], *plan.victims["error_page_200"], *plan.victims["huge"]}
+    (run,) = rows(db, "select items_lost, lost, message from crawl_runs")
+    lost = {url.rsplit("/", 1)[1].removesuffix(".aspx").lower() for url in (r["url"] for r in json.loads(run["lost"]))}
+    assert (run["items_lost"], lost) == (4, victims)
+    assert result.stderr.strip().splitlines()[-1] == f"monre: run 1 incomplete: {run['message']}"
+    assert run["message"].startswith("lost 4 articles: ") and run["message"].endswith(
+        " and 1 more; the next run fetches them again")
 
 
 def test_every_live_article_is_stored(stored, expected):
@@ -118,9 +129,9 @@ def test_both_pager_styles_were_followed(faulty):
     assert posts and page_links
 
 
-def test_run_is_recorded_ok(faulty):
+def test_run_is_recorded_incomplete(faulty):
     (run,) = rows(faulty[1], "select * from crawl_runs")
-    assert (run["status"], run["finish_reason"], run["items_new"] > 0) == ("ok", "finished", True)
+    assert (run["status"], run["finish_reason"], run["items_new"] > 0) == ("incomplete", "finished", True)
 
 
 def test_the_untitled_page_counts_as_a_missing_title_before_it_is_dropped(faulty):

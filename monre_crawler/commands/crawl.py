@@ -6,9 +6,11 @@ single-writer lock, before any request, and this command turns a refusal into ex
 crawling, it reads the run's verdict. Exit status:
 
 - 0: the run is ``ok``;
-- 1: the run ``failed`` (portal unreachable, interrupted, too many errors, archive not writable);
+- 1: the run ``failed`` (portal unreachable, moved or forbidden by robots.txt, no news found, interrupted,
+  too many errors, archive not writable);
 - 2: the crawl could not start (bad ``-a`` argument, another crawl running, archive unusable);
-- 3: the run is ``degraded`` (fallbacks did the extraction: the portal probably changed its templates).
+- 3: the run is ``degraded`` (fallbacks did the extraction: the portal probably changed its layouts);
+- 4: the run is ``incomplete`` (it lost listed articles or listing pages; the next run fetches them again).
 
 Each non-zero exit prints one line, starting ``monre:``, to standard error.
 """
@@ -25,7 +27,7 @@ from twisted.internet.defer import Deferred
 from monre_crawler.extensions import CrawlRunRecorder
 from monre_crawler.schema import StoreError
 
-EXIT = {"ok": 0, "failed": 1, "degraded": 3}
+EXIT = {"ok": 0, "failed": 1, "degraded": 3, "incomplete": 4}
 
 
 class Command(ScrapyCrawlCommand):

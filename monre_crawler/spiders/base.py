@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import deque
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 import scrapy
 from form2request import form2request
@@ -24,7 +24,7 @@ from ..items import ArticleItem, ListingSighting
 from ..listing import ListingEntry, ListingStream, listing_entries, next_page
 from ..sites import Profile
 from ..state import CrawlState
-from ..text import clean, fold, nfc
+from ..text import clean, fold, for_message, nfc
 from ..urls import canonical_url, url_id
 
 ARTICLE_PRIORITY = 10  # articles of a listing page go before the next listing page: few pending at once
@@ -94,8 +94,10 @@ class PortalSpider(scrapy.Spider):
 
     async def start(self):
         self.store = store_of(self.crawler)  # the archive, for what is stored already and category states
+        # Not dont_filter: a redirect of the home page to another site (the portal has moved) is not followed;
+        # monre_crawler.offsite notes where it pointed (meta "portal_home") for the run's message.
         yield scrapy.Request(self.base_url + self.profile.home_path, callback=self.parse_home, errback=self.on_error,
-                             dont_filter=True)
+                             meta={"portal_home": True})
 
     # --- home page ------------------------------------------------------------------------------------------
     def parse_home(self, response):
@@ -111,9 +113,11 @@ class PortalSpider(scrapy.Spider):
             if self.profile.is_category_url(url):
                 name = clean(self.profile.category_name(url))
                 menu.setdefault(name, url)
+        self.state.menu_categories = len(menu)
         if not menu:
-            self.logger.error("No news category found in the home page's menu (%r): has the portal changed?",
-                              self.profile.menu_links)
+            self.state.home_title = for_message(response.css("title::text").get()) or None
+            self.logger.error("No news category found in the home page's menu (%r; the page's title: %r): "
+                              "has the portal changed?", self.profile.menu_links, self.state.home_title or "")
         selected = menu
         if self.wanted is not None:
             by_fold = {fold(name): name for name in menu}
@@ -130,6 +134,25 @@ class PortalSpider(scrapy.Spider):
         for name, url in selected.items():
             yield scrapy.Request(url, callback=self.parse_listing, errback=self.on_error,
                                  cb_kwargs={"category": name, "page": 1, "seen_pages": frozenset()})
+        yield from self._lost_article_requests(set(selected))
+
+    def _lost_article_requests(self, selected: set[str]):
+        """Articles that earlier runs lost (``lost_articles``), of the categories crawled now: fetched directly,
+        wherever their categories list them now (incremental runs stop paging at the first stored page)."""
+        base = urlsplit(self.base_url)
+        for article_id, url, categories in self.store.lost_articles(self.profile.portal):
+            if self.wanted is not None and not selected & set(categories):
+                continue
+            if article_id in self.state.pending:
+                continue
+            parts = urlsplit(url)  # on today's base_url (a mirror, the stand-in's port)
+            url = urlunsplit((base.scheme, base.netloc, parts.path, parts.query, ""))
+            self.state.retrying.add(article_id)
+            self.state.pending[article_id] = list(categories)
+            self.crawler.stats.inc_value("monre/lost/retried")
+            yield scrapy.Request(url, callback=self.parse_article, errback=self.on_error, priority=ARTICLE_PRIORITY,
+                                 cb_kwargs={"article_id": article_id, "url": url, "category": (categories or [None])[0],
+                                            "listing": ListingEntry(url, "", "")})
 
     # --- listings -------------------------------------------------------------------------------------------------
     def parse_listing(self, response, category: str, page: int, seen_pages: frozenset):
@@ -139,7 +162,7 @@ class PortalSpider(scrapy.Spider):
         if response is None:
             self.crawler.stats.inc_value("monre/errors/listing_not_html")
             self.logger.error("%s: listing page %d (%s) is not an HTML page", category, page, url)
-            self.state.categories_failed.add(category)
+            self.state.lose(url, "not an HTML page", category, page=page)
             return
         stream = None
         if len(response.body) > self.settings.getint("MONRE_STREAM_LISTING_BYTES", 1024 * 1024):
@@ -151,13 +174,16 @@ class PortalSpider(scrapy.Spider):
             ids = [article_id for article_id, _, _ in self._listed(stream)]
             full_page, response = response, stream.skeleton()
         if extract.is_error_page(response, self.profile):
-            yield from self._retry_error_page(response, category)
+            yield from self._retry_error_page(response, category, page=page)
             return
         self._start_category(category)
         if stream is None:
             entries = self._article_entries(response)
             ids = [article_id for article_id, _, _ in entries]
         signature = hashlib.sha1("\n".join(sorted(ids)).encode()).hexdigest()
+        self.state.listed += len(ids)
+        if not ids and page == 1 and self.state.empty_listing is None:
+            self.state.empty_listing = for_message(response.css("title::text").get()) or category
         if not ids or (self.profile.repeated_page_ends_category and signature in seen_pages):
             # An empty page, or the same page again (a portal that answers a page past the end with the last).
             self.logger.debug("%s: page %d repeats an earlier page or is empty: end of category", category, page)
@@ -226,6 +252,8 @@ class PortalSpider(scrapy.Spider):
                 self.crawler.stats.inc_value("monre/duplicates/listed_again")
                 if category not in pending[article_id]:
                     pending[article_id].append(category)
+                continue
+            if self.state.listed_again(article_id, category):  # lost earlier in this run: not fetched twice
                 continue
             if article_id in stored:
                 if not self.state.full or article_id in self.state.refetched:
@@ -337,23 +365,23 @@ class PortalSpider(scrapy.Spider):
 
     # --- failures ---------------------------------------------------------------------------------------------------
     def _unreadable(self, article_id, url, category, reason):
-        """A listed article whose page cannot be read: a loss (counted, logged at ERROR with its URL, kept in
-        ``state.unreadable``, and its categories left unfinished so that the next run fetches it again)."""
+        """A listed article whose page cannot be read: a loss (counted, logged at ERROR with its URL, recorded
+        with :meth:`CrawlState.lose`, its categories left unfinished so that the next run fetches it again)."""
         self.crawler.stats.inc_value("monre/lost/unreadable")
         self.logger.error("Lost an article: cannot read %s (%s)", url, reason)
-        self.state.unreadable.append(url)
-        self.state.fail(category, article_id)
+        self.state.lose(url, f"unreadable: {reason}", category, article_id)
 
-    def _retry_error_page(self, response, category, article_id=None):
+    def _retry_error_page(self, response, category, article_id=None, page=None):
         retry = get_retry_request(response.request, spider=self, reason="error_page", max_retry_times=None)
         if retry is not None:
             retry.meta.pop("download_latency", None)  # a measurement of the last response, not of the retry
             yield retry
             return
         self.crawler.stats.inc_value("monre/errors/error_page")
-        self.logger.error("%s answered with an error page (%r) after retries", response.url,
-                          clean(response.css("title::text").get())[:80])
-        self.state.fail(category, article_id)
+        title = for_message(response.css("title::text").get())
+        self.logger.error("%s answered with an error page (%r) after retries", response.url, title)
+        url = response.request.cb_kwargs.get("url") or response.request.url  # an article's canonical URL
+        self.state.lose(url, f"error page {title!r}", category, article_id, page)
 
     def on_error(self, failure):
         request = failure.request
@@ -362,19 +390,23 @@ class PortalSpider(scrapy.Spider):
         if failure.check(HttpError) and failure.value.response.status in PERMANENT_STATUSES:
             self.crawler.stats.inc_value("monre/dead_links")
             self.logger.warning("Dead link: %s answered %d", request.url, failure.value.response.status)
-            self.state.pending.pop(article_id, None)
+            self.state.forget(article_id)
             return
         if failure.check(IgnoreRequest) and not failure.check(HttpError):
+            why = failure.getErrorMessage() or "offsite"
+            if "robots.txt" in why and article_id is None:  # the home page or a listing: say so in the verdict
+                self.state.robots_forbidden = self.state.robots_forbidden or request.url
             self.crawler.stats.inc_value("monre/ignored")
-            self.logger.warning("Not followed: %s (%s)", request.url, failure.getErrorMessage() or "offsite")
-            self.state.pending.pop(article_id, None)
+            self.logger.warning("Not followed: %s (%s)", request.url, why)
+            self.state.forget(article_id)
             return
         if failure.check(HttpError):
             reason = f"HTTP {failure.value.response.status}"
         else:
             reason = f"{failure.type.__name__}: {failure.getErrorMessage()}"
         self.crawler.stats.inc_value("monre/errors/fetch")
-        if category is None:
-            self.state.unreachable = f"{request.url} ({reason})"
         self.logger.error("Could not fetch %s: %s", request.url, reason)
-        self.state.fail(category, article_id)
+        if category is None and article_id is None:  # the home page
+            self.state.unreachable = f"{request.url} ({reason})"
+            return
+        self.state.lose(kwargs.get("url") or request.url, reason, category, article_id, kwargs.get("page"))

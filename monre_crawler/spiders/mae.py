@@ -19,7 +19,7 @@ from ..extensions import store_of
 from ..items import AliasSighting, ArticleItem, ListingSighting
 from ..sites import mae as site
 from ..state import CrawlState
-from ..text import fold
+from ..text import fold, for_message
 from ..urls import canonical_url
 from .base import ARTICLE_PRIORITY, PERMANENT_STATUSES, PortalSpider
 
@@ -53,11 +53,9 @@ class MaeCrawlState(CrawlState):
     def arguments(self) -> dict:
         return {**super().arguments, "backfill": self.backfill or self.backfill_mode}  # the argument, or the setting
 
-    def fail(self, category: str | None, article_id: str | None) -> None:
-        """A fetch failed: the sections that linked the article (or the section) are not done."""
-        for name in self.pending.pop(article_id, [category]) if article_id else [category]:
-            if name:
-                self.categories_failed.add(state_key(name))
+    def category_key(self, name: str) -> str:
+        """A lost page's sections are not done: under their ``crawl_state`` key."""
+        return state_key(name)
 
     def discovery(self) -> dict:
         """Which discovery found the articles fetched in this run, what each linked, what the backfill did
@@ -167,6 +165,7 @@ class MaeSpider(PortalSpider):
         state = self.state
         known = self.store.known_ids(sorted({site.article_key(i) for i, _, _ in found}))
         state.linked.setdefault(via, set()).update(i for i, _, _ in found)
+        state.listed += len(found)  # news found (a night that finds none fails)
         sighted, aliases = [], {}
         for item, url, text in found:
             key = site.article_key(item)
@@ -201,6 +200,7 @@ class MaeSpider(PortalSpider):
             self.logger.error("The home page %s is not an HTML page", page.url)
             return
         self.state.portal_reached = True
+        self.state.home_title = for_message(response.css("title::text").get()) or None
         links = discovery.links(response)
         yield from self._follow(self._article_links(links), "home")
         candidates: dict[str, str] = {}
@@ -220,6 +220,7 @@ class MaeSpider(PortalSpider):
             missing = wanted - {fold(text) for text in candidates.values()}
             if missing:
                 self.logger.warning("Not linked from the home page: %s", ", ".join(sorted(missing)))
+        self.state.menu_categories = len(candidates)
         for url, text in candidates.items():
             name = text or site.section_slug(url)
             self.state.sections.setdefault(site.section_slug(url), name)
@@ -234,7 +235,7 @@ class MaeSpider(PortalSpider):
         key = state_key(category)
         if response is None:
             self.logger.error("%s: page %d (%s) is not an HTML page", category, page, url)
-            self.state.categories_failed.add(key)
+            self.state.lose(url, "not an HTML page", category, page=page)
             return
         if extract.is_error_page(response, self.profile):
             yield from self._retry_error_page(response, category)
