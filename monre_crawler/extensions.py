@@ -135,7 +135,8 @@ class CrawlRunRecorder:
         if reason != "finished":
             return "failed", f"the crawl ended early ({reason})"
         if errors > settings.getint("MONRE_MAX_ERRORS"):
-            return "failed", f"{errors} errors, more than MONRE_MAX_ERRORS={settings.getint('MONRE_MAX_ERRORS')}"
+            lost = f"; {_losses(state)}" if state.lost else ""
+            return "failed", f"{errors} errors, more than MONRE_MAX_ERRORS={settings.getint('MONRE_MAX_ERRORS')}{lost}"
         if not state.listed and not articles:
             return "failed", self._no_news(state, stats.get_value("monre/categories", 0))
         degraded = ""

@@ -50,7 +50,8 @@ def expected(faulty):
 
 def test_crawl_exits_4_having_lost_the_articles_that_never_answer(faulty):
     """The article that always answers 500, the two error pages served with 200 and the page bigger than
-    DOWNLOAD_MAXSIZE are lost: the run is incomplete (exit 4) and names them; nothing else is lost."""
+    DOWNLOAD_MAXSIZE are lost: the run is incomplete (exit 4) and names them; nothing else is lost (not the
+    dead link, nor the article redirected to another site: the next night would meet them the same way)."""
     site, db, result, _ = faulty
     assert result.returncode == 4, result.stderr[-3000:]
     plan = site.fault_plan(ALL_FAULTS)

@@ -168,28 +168,24 @@ def test_a_lost_article_makes_the_run_incomplete_and_the_next_night_fetches_it(t
 
 
 def test_an_article_lost_again_stays_listed_and_counts_its_runs(tmp_path):
-    """Still failing the next night: incomplete again, fetched directly, ``lost_articles.runs`` counts 2."""
+    """Night 1 fails (more errors than MONRE_MAX_ERRORS=0) and still records its loss, and its line names it;
+    night 2 fetches the article directly, loses it again: incomplete, ``lost_articles.runs`` counts 2."""
     site = Site.generate(n_articles=20, seed=46)
     (victim,) = site.fault_plan({"always_500"}).victims["always_500"]
     db = tmp_path / "monre.db"
     with Portal(site, faults={"always_500"}) as portal:
-        results = [crawl(portal.url, db, settings={"RETRY_TIMES": "0"}) for _ in range(2)]
+        night1 = crawl(portal.url, db, settings={"RETRY_TIMES": "0", "MONRE_MAX_ERRORS": "0"})
+        night2 = crawl(portal.url, db, settings={"RETRY_TIMES": "0"})
         hits = [r for r in portal.article_requests() if victim in r.path.lower()]
-    assert [r.returncode for r in results] == [4, 4], results[-1].stderr[-3000:]
+    assert [night1.returncode, night2.returncode] == [1, 4], night2.stderr[-3000:]
+    assert re.fullmatch(rf"monre: run 1 failed: 1 errors, more than MONRE_MAX_ERRORS=0; lost 1 article: "
+                        rf"http://\S+/{re.escape(victim)}\.aspx \(HTTP 500\); the next run fetches them again",
+                        monre_line(night1), re.I)
     assert len(hits) == 2
     (lost,) = rows(db, "select last_run, runs from lost_articles")
     assert lost == {"last_run": 2, "runs": 2}
-    assert [r["status"] for r in rows(db, "select status from crawl_runs order by id")] == ["incomplete"] * 2
-
-
-def test_a_dead_link_is_not_a_loss(tmp_path):
-    site = Site.generate(n_articles=20, seed=47)
-    db = tmp_path / "monre.db"
-    with Portal(site, faults={"dead_link"}) as portal:
-        result = crawl(portal.url, db)
-    assert result.returncode == 0, result.stderr[-3000:]
-    row = run_row(db, 1)
-    assert (row["status"], row["items_lost"]) == ("ok", 0)
+    assert rows(db, "select status, items_lost from crawl_runs order by id") == \
+        [{"status": "failed", "items_lost": 1}, {"status": "incomplete", "items_lost": 1}]
 
 
 def test_the_message_names_the_first_three_losses_then_counts_the_rest():
