@@ -51,6 +51,7 @@ FAULTS: tuple[str, ...] = (
     "attachments", "error_page_200", "always_500", "slow", "reset", "truncated",
     "no_title", "huge", "endless_pagination", "offsite_redirect", "down",
     "redirect", "hostile", "huge_listing", "maintenance", "moved", "robots_disallow", "empty_listings",
+    "listing_500",
 )
 
 #: How many articles each article-level fault hits.
@@ -61,7 +62,7 @@ _VICTIM_COUNTS = {
 }
 #: Default parameters of faults that take one (``faults={"slow": 5}`` overrides).
 FAULT_DEFAULTS = {"slow": 3.0, "huge": 20_000_000, "error_500_once": 1, "reset": 1, "huge_listing": 100_000,
-                  "maintenance": "Thông báo bảo trì hệ thống", "moved": "https://mae.gov.vn/"}
+                  "maintenance": "Thông báo bảo trì hệ thống", "moved": "https://mae.gov.vn/", "listing_500": 2}
 
 ATTACHMENT_PREFIX = "File đính kèm: "
 INVALID_UTF8_BYTES = b"\xff\xfe"

@@ -84,6 +84,8 @@ dict ``{name: parameter}``; all off by default; which articles are hit is
     ``/robots.txt`` forbids the whole site (``Disallow: /``).
 ``empty_listings``
     every category listing page lists no article (and has no pager).
+``listing_500``
+    page N (parameter, default 2) of the second category always answers 500.
 
 ``portal.set_faults(faults)`` switches faults while serving (the next night's portal).
 
@@ -295,6 +297,9 @@ class Portal:
                 page = _int(fields.get("__EVENTARGUMENT"), 1)
         elif style == "links":
             page = _int(q.get("page"), 1)
+        if plan.active("listing_500") and cm == list(site.categories)[min(1, len(site.categories) - 1)] \
+                and page == int(plan.param("listing_500")):
+            return _Response(500, pages.render_server_error().encode())
         html, shown = pages.render_listing(
             site, cm, page, action=raw_path.replace('"', "%22"), link_variants=self.link_variants,
             dead_link=plan.dead_link if plan.active("dead_link") else None,

@@ -188,6 +188,39 @@ def test_an_article_lost_again_stays_listed_and_counts_its_runs(tmp_path):
         [{"status": "failed", "items_lost": 1}, {"status": "incomplete", "items_lost": 1}]
 
 
+def test_a_lost_listing_page_makes_the_run_incomplete_and_the_next_night_reads_the_category_again(tmp_path):
+    """Page 2 of "Đất đai" answers 500 after the retries: the articles it and the later pages list are not
+    known, so the run is incomplete (the line names the page) and the category is not complete; the next,
+    incremental night pages through it again and stores them."""
+    site = Site.generate(n_articles=40, seed=48, multi_category=0.0,
+                         categories={"Tin tức - Sự kiện": "postback", "Đất đai": "links"})
+    db = tmp_path / "monre.db"
+    category = "Đất đai"
+    unseen = {a.slug.lower() for a in site.articles_in(category)[site.per_page:] if a.categories == [category]}
+    assert unseen
+    with Portal(site, faults={"listing_500"}, link_variants=False) as portal:
+        night1 = crawl(portal.url, db, settings={"RETRY_TIMES": "0"})
+        assert night1.returncode == 4, night1.stderr[-3000:]
+        assert monre_line(night1) == (f"monre: run 1 incomplete: lost 1 listing page: page 2 of {category} (HTTP 500); "
+                                      "the next run fetches them again")
+        row = run_row(db, 1)
+        assert (row["status"], row["items_lost"]) == ("incomplete", 0)
+        assert [(r["category"], r["page"], r["reason"]) for r in json.loads(row["lost"])] == [(category, 2, "HTTP 500")]
+        assert rows(db, "select complete from crawl_state where category = ?", [category]) == [{"complete": 0}]
+        stored = {urlsplit(r["url"]).path.lower() for r in rows(db, "select url from articles")}
+        assert unseen - {p.removeprefix("/pages/").removesuffix(".aspx") for p in stored} == unseen
+
+        portal.set_faults(None)
+        portal.reset_log()
+        night2 = crawl(portal.url, db)
+        assert night2.returncode == 0, night2.stderr[-3000:]
+        fetched = {urlsplit(r.path).path.lower().removeprefix("/pages/").removesuffix(".aspx")
+                   for r in portal.article_requests()}
+    assert fetched == unseen
+    assert run_row(db, 2)["status"] == "ok"
+    assert rows(db, "select complete from crawl_state where category = ?", [category]) == [{"complete": 1}]
+
+
 def test_the_message_names_the_first_three_losses_then_counts_the_rest():
     state = CrawlState("http://x", None, False)
     for n in range(5):
