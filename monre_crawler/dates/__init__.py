@@ -37,7 +37,7 @@ from datetime import date, datetime
 from .characters import DIGIT, MAX_INPUT, normalise
 from .clock import VN_TZ, time_before, time_of, with_time
 from .fallback import read_with_dateparser, shared_parser
-from .forms import FULL_DATE, LONGEST_LEAD, date_of, time_of_repeat
+from .forms import FULL_DATE, HOUR, LONGEST_LEAD, date_of, time_of_repeat
 from .lunar import EQUIVALENT, LUNAR_AFTER, without_lunar
 from .relative import read_relative
 
@@ -108,15 +108,18 @@ def read(text, now) -> date | datetime | None:
 def first_date(s: str, start: int = 0) -> tuple[date | datetime | None, bool]:
     """The first full date in ``s`` (from ``start`` on) with its time, and whether an impossible date was printed."""
     impossible = False
-    for found in FULL_DATE.finditer(s, start):
+    found = FULL_DATE.search(s, start)
+    while found is not None:  # (FULL_DATE.finditer, without an iterator for the one date most texts hold)
         day = date_of(found)
         if day is None:
             impossible = True
+            found = FULL_DATE.search(s, found.end())
             continue
         more = found.end() < len(s)  # (most date lines end with their date: skip what looks after it)
         if more and LUNAR_AFTER.match(s, found.end()):
+            found = FULL_DATE.search(s, found.end())
             continue  # "ngày 15/7/2024 âm lịch": not the solar date
-        clock = time_of(found) if found["hour"] is not None else None
+        clock = time_of(found) if found.start(HOUR) >= 0 else None
         if clock is None and found.start() > 0:
             clock = time_before(s, found.start())
         if clock is None and more:

@@ -114,10 +114,16 @@ FULL_DATE = re.compile(
 )
 
 
+# Each form's group number with its reader: looking the groups up by name cost more than reading the date.
+FORM_GROUPS = tuple((FULL_DATE.groupindex[name], read) for name, (_, read) in DATE_FORMS.items())
+#: The group of FULL_DATE's hour: set when a time follows the date.
+HOUR = FULL_DATE.groupindex["hour"]
+
+
 def date_of(found: re.Match) -> date | None:
     """The day a FULL_DATE match names, or None when it names no real day."""
-    for name, (_, read) in DATE_FORMS.items():
-        if found[name] is not None:
+    for group, read in FORM_GROUPS:
+        if found.start(group) >= 0:
             return read(found)
     return None
 
@@ -132,6 +138,6 @@ def time_of_repeat(s: str, position: int, day: date) -> Clock | None:
     if gap is None or not s[gap.end():gap.end() + 1].isdigit():
         return None
     again = FULL_DATE.match(s, gap.end())
-    if again is None or again["hour"] is None or date_of(again) != day:
+    if again is None or again.start(HOUR) < 0 or date_of(again) != day:
         return None
     return time_of(again)
