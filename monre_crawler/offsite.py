@@ -6,7 +6,8 @@ extension logs ``Not followed: <target> (redirected from <url>: another site)`` 
 (``monre/offsite_redirects``). It decides nothing: the request is dropped by Scrapy as before. When the page
 redirected was the home page or a category listing, it notes where to in the spider's crawl state
 (``home_redirect``, ``listing_redirect``): a portal that has moved fails the run with a message naming
-the new site.
+the new site. When it was a listed article, the article is lost (the run is ``incomplete``, and the next run
+tries it again).
 """
 
 from __future__ import annotations
@@ -46,3 +47,7 @@ class OffsiteRedirectLogger:
             state.home_redirect = state.home_redirect or request.url
         elif "category" in request.cb_kwargs and "article_id" not in request.cb_kwargs:
             state.listing_redirect = state.listing_redirect or request.url
+        elif request.cb_kwargs.get("article_id"):  # a listed article that is not in the archive: a loss
+            kwargs = request.cb_kwargs
+            state.lose(kwargs.get("url") or redirected_from[0], f"not followed: redirects to {request.url}",
+                       kwargs.get("category"), kwargs["article_id"])

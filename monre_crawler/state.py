@@ -7,8 +7,9 @@ not in attributes scattered over the spider or in crawl stats.
 
 A **loss** is a listed article, or a listing page, that could not be fetched or read after retries (a fetch
 that failed, an error page, a page that cannot be read): whoever meets one calls :meth:`CrawlState.lose`
-with its URL. A dead link (404, 410) and a link not followed (another site, robots.txt) are not losses: the
-next run would meet them the same way.
+with its URL; so do the required-fields pipeline (a page without a title) and the off-site redirect logger
+(an article that redirects off the portal). A dead link (404, 410) and a link robots.txt forbids are not
+losses.
 """
 
 from __future__ import annotations
@@ -70,14 +71,14 @@ class CrawlState:
         """Categories paged to their end without a loss: complete, if the run finished."""
         return sorted(self.categories_done - self.categories_failed)
 
-    def lose(self, url: str, reason: str, category: str | None = None, article_id: str | None = None,
+    def lose(self, url: str, reason: str, category: str | list[str] | None = None, article_id: str | None = None,
              page: int | None = None) -> None:
         """A listed article (``article_id``) or a listing page (``category``, ``page``) is lost: recorded once
         per article (or listing URL), and the categories that listed it are not done (the next run pages
         through them again)."""
         categories = self.pending.pop(article_id, None) if article_id else None
         if categories is None:
-            categories = [category] if category else []
+            categories = list(category) if isinstance(category, (list, tuple)) else [category] if category else []
         for name in categories:
             if name:
                 self.categories_failed.add(self.category_key(name))

@@ -49,19 +49,26 @@ def expected(faulty):
 
 
 def test_crawl_exits_4_having_lost_the_articles_that_never_answer(faulty):
-    """The article that always answers 500, the two error pages served with 200 and the page bigger than
-    DOWNLOAD_MAXSIZE are lost: the run is incomplete (exit 4) and names them; nothing else is lost (not the
-    dead link, nor the article redirected to another site: the next night would meet them the same way)."""
+    """The article that always answers 500, the two error pages served with 200, the page bigger than
+    DOWNLOAD_MAXSIZE, the page without a title and the article that redirects off the portal are lost: the run
+    is incomplete (exit 4) and names them; nothing else is lost (not the dead link: a 404 is the portal's word
+    that the article is gone)."""
     site, db, result, _ = faulty
     assert result.returncode == 4, result.stderr[-3000:]
     plan = site.fault_plan(ALL_FAULTS)
-    victims = {*plan.victims["always_500"], *plan.victims["error_page_200"], *plan.victims["huge"]}
+    victims = {*plan.victims["always_500"], *plan.victims["error_page_200"], *plan.victims["huge"],
+               *plan.victims["no_title"], *plan.victims["offsite_redirect"]}
     (run,) = rows(db, "select items_lost, lost, message from crawl_runs")
     lost = {url.rsplit("/", 1)[1].removesuffix(".aspx").lower() for url in (r["url"] for r in json.loads(run["lost"]))}
-    assert (run["items_lost"], lost) == (4, victims)
+    assert (run["items_lost"], lost) == (len(victims), victims)
     assert result.stderr.strip().splitlines()[-1] == f"monre: run 1 incomplete: {run['message']}"
-    assert run["message"].startswith("lost 4 articles: ") and run["message"].endswith(
-        " and 1 more; the next run fetches them again")
+    assert run["message"].startswith(f"lost {len(victims)} articles: ") and run["message"].endswith(
+        f" and {len(victims) - 3} more; the next run fetches them again")
+    reasons = {r["url"].rsplit("/", 1)[1].removesuffix(".aspx").lower(): r["reason"] for r in json.loads(run["lost"])}
+    (untitled,) = plan.victims["no_title"]
+    (offsite,) = plan.victims["offsite_redirect"]
+    assert reasons[untitled] == "unreadable: no title found"
+    assert reasons[offsite].startswith("not followed: ")
 
 
 def test_every_live_article_is_stored(stored, expected):
