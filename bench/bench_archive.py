@@ -1,6 +1,7 @@
 """The archive at its real size: build 100,000 articles through the project's Store, time every reader's page.
 
-    python bench/bench_archive.py [--articles 100000] [--repeat 3] [--trace] [--write-test 2000] [--rebuild]
+    python bench/bench_archive.py [--articles 100000] [--repeat 3] [--trace] [--write-test 2000] [--incremental]
+                                  [--rebuild] [--no-serve] [--json FILE]
 
 1. **Build** (cached): an archive of ``--articles`` articles written through ``Store.open`` /
    ``add_article`` / ``flush`` — the code path of a crawl, schema, triggers and full-text index included —
@@ -23,6 +24,9 @@
    (``dbstat`` pages, and ``length()`` of the two body columns inside the ``articles`` table's pages).
 5. ``--write-test N``: the cost of writing N more articles through the Store into an empty archive, and
    into a copy of the built one (the full-text triggers are the suspect when it grows with the archive).
+6. ``--incremental``: ``scrapy crawl monre`` (as ``bench/bench_crawl.py`` runs it) over an unchanged
+   stand-in portal of ``--articles`` articles whose articles are all stored already (written through the
+   Store, every category marked crawled to its end): its requests and wall time.
 
 Results: ``bench/RESULTS.md`` ("The archive at 100,000 articles").
 """
@@ -501,6 +505,52 @@ def write_test(built: Path, n: int, workdir: Path) -> dict:
     return results
 
 
+# --- an incremental crawl at size ---------------------------------------------------------------------------
+def incremental_test(n: int, workdir: Path) -> dict:
+    """``scrapy crawl monre`` over an unchanged stand-in portal of n articles, all of them already stored.
+
+    The archive holds the portal's own articles (ids from their canonical URLs, as the spider computes
+    them; text from the generator above), written through the Store, every category marked crawled to its
+    end, as a completed first crawl leaves it. Cached beside the page-timing archive.
+    """
+    import bench_crawl  # noqa: E402 (bench/ is this script's folder)
+    from monre_crawler.standin import Site
+    from monre_crawler.urls import canonical_url
+
+    db = workdir / f"incremental-{n}" / "monre.db"
+    if not db.exists():
+        site = Site.generate(n, seed=0)
+        print(f"\nstoring the stand-in portal's {len(site):,} articles through the Store …", flush=True)
+        db.parent.mkdir(parents=True, exist_ok=True)
+        tmp = db.with_suffix(".building.db")
+        tmp.unlink(missing_ok=True)
+        store = Store.open(str(tmp), lock=False)
+        gen = TextGenerator(7)
+        base = "http://127.0.0.1"
+
+        def articles():
+            for number, a in enumerate(site.articles):
+                day = a.published.date() if hasattr(a.published, "date") else (a.published or date(2020, 1, 1))
+                row = gen.article(number, list(a.categories) or ["Tin tức - Sự kiện"], day, False, True)
+                url = canonical_url(a.path, base)
+                row.update(id=url_id(url), url=url, categories=list(a.categories))
+                yield row
+        write(store, articles())
+        store.set_category_state(list(site.categories), True)
+        store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        store.close()
+        os.replace(tmp, db)
+    proc, url = bench_crawl.start_portal(n, 0, workdir / "incremental-portal.log")
+    try:
+        run = bench_crawl.monre_run("incremental", url, db, 8, workdir, f"{n}")
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+    print(f"\nincremental crawl over the unchanged portal, {n:,} articles stored: {run.requests} requests, "
+          f"{run.items} items, {run.wall:.1f} s wall (exit {run.status})")
+    return {"requests": run.requests, "items": run.items, "wall": run.wall, "status": run.status}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--articles", type=int, default=100_000)
@@ -508,6 +558,8 @@ def main() -> None:
     parser.add_argument("--trace", action="store_true", help="print each page's SQL queries and their times")
     parser.add_argument("--write-test", type=int, default=0, metavar="N",
                         help="also time writing N articles into an empty archive and into the built one")
+    parser.add_argument("--incremental", action="store_true",
+                        help="also run an incremental crawl over an unchanged stand-in portal of --articles articles, all stored")
     parser.add_argument("--rebuild", action="store_true", help="build the archive again even if cached")
     parser.add_argument("--no-serve", action="store_true", help="only build and weigh")
     parser.add_argument("--json", type=Path, help="write the results here as JSON")
@@ -538,6 +590,8 @@ def main() -> None:
               f"time-out or an error" + (": slow or flagged: " + ", ".join(p["page"] for p in slow) if slow else ""))
     if args.write_test:
         results["write"] = write_test(db, args.write_test, workdir)
+    if args.incremental:
+        results["incremental"] = incremental_test(args.articles, workdir)
     if args.json:
         args.json.write_text(json.dumps(results, ensure_ascii=False, indent=1))
 
