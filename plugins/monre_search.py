@@ -17,20 +17,25 @@ small indexes:
 - the ``category`` facet (``facets: [{category: categories}]`` in metadata.yml): how many articles of
   the page's selection are in each category, every category of every article counted (an article in
   three categories counts in three); its links toggle ``_category``. Unfiltered it counts the link
-  table; filtered, the ``categories`` list of the selected articles, read from its index.
+  table; filtered, the ``categories`` list of the selected articles, read from an index.
+- the ``reader`` facet (``{reader: source}``, ``{reader: published_month}``): Datasette's column facet,
+  except on a searched or category-filtered page, where it and the category facet share one walk of
+  the date index instead of one each.
 - every connection maps the database into memory (``PRAGMA mmap_size``): the indexes above are read
   without a system call per page.
 """
 
 from __future__ import annotations
 
+import json
 import re
 import sqlite3
 import unicodedata
+from collections import Counter
 
 from datasette import hookimpl
 from datasette.database import QueryInterrupted
-from datasette.facets import Facet
+from datasette.facets import ColumnFacet, Facet
 from datasette.filters import FilterArguments
 from datasette.utils import path_with_added_args, path_with_removed_args
 
@@ -99,6 +104,89 @@ def filters_from_request(request, database, table, datasette):
     return inner
 
 
+def _monre_filtered(facet: Facet) -> bool:
+    """Is the page filtered by a search or a category (this plugin's filters)?"""
+    params = facet.params if isinstance(facet.params, dict) else {}
+    return any(key.startswith(("monre_search", "monre_category")) for key in params)
+
+
+async def _selection_counts(facet: Facet) -> dict:
+    """Source, month and category counts of a searched or category-filtered page, in one pass.
+
+    Each facet query of such a page walks an index testing every entry against the matches; one walk
+    (of ``articles_by_date``, which holds the date, source and categories) serves the three facets, and
+    is shared by the facet objects of one request.
+    """
+    cache = facet.request.scope.setdefault("monre_selection_counts", {})
+    key = (facet.sql, tuple(sorted(facet.params.items())))
+    if key not in cache:
+        try:
+            rows = await facet.ds.execute(
+                facet.database, f"select source, published_at, categories from ({facet.sql})", facet.params,
+                truncate=False, custom_time_limit=facet.ds.setting("facet_time_limit_ms"))
+        except QueryInterrupted:
+            cache[key] = None
+        else:
+            sources, months, lists = Counter(), Counter(), Counter()
+            for source, published_at, names in rows.rows:
+                sources[source] += 1
+                months[None if published_at is None else published_at[:7]] += 1
+                lists[names] += 1
+            categories = Counter()
+            for names, n in lists.items():
+                for name in json.loads(names or "[]"):
+                    categories[name] += n
+            sources.pop(None, None)
+            months.pop(None, None)
+            cache[key] = {"source": sources, "published_month": months, "categories": categories}
+    return cache[key]
+
+
+def _ranked(counts: Counter, limit: int) -> list[dict]:
+    """As Datasette orders facet values: most articles first, then by value."""
+    return [{"value": v, "count": n} for v, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]]
+
+
+class ReaderFacet(ColumnFacet):
+    """Datasette's column facet (same links, same order), counted in one pass on a searched or
+    category-filtered page (see ``_selection_counts``); elsewhere Datasette's own query, which the
+    reader indexes make quick."""
+
+    type = "reader"
+
+    async def suggest(self):
+        return []
+
+    async def facet_results(self):
+        if not _monre_filtered(self):
+            return await super().facet_results()
+        results, timed_out = [], []
+        facet_size = self.get_facet_size()
+        counts = await _selection_counts(self)
+        pairs = self.get_querystring_pairs()
+        for source_and_config in self.get_configs():
+            column = source_and_config["config"].get("column") or source_and_config["config"]["simple"]
+            if counts is None or column not in counts:
+                timed_out.append(column)
+                continue
+            ranked = _ranked(counts[column], facet_size + 1)
+            values = []
+            for row in ranked[:facet_size]:
+                on = (column, str(row["value"])) in pairs
+                path = (path_with_removed_args(self.request, {column: str(row["value"])}) if on
+                        else path_with_added_args(self.request, {column: row["value"]}))
+                values.append({"value": row["value"], "label": row["value"], "count": row["count"],
+                               "toggle_url": self.ds.absolute_url(self.request, self.ds.urls.path(path)),
+                               "selected": on})
+            results.append({
+                "name": column, "type": self.type, "results": values,
+                "hideable": source_and_config["source"] != "metadata",
+                "toggle_url": self.ds.urls.path(path_with_removed_args(self.request, {"_facet_reader": column})),
+                "truncated": len(ranked) > facet_size,
+            })
+        return results, timed_out
+
+
 class CategoryFacet(Facet):
     """Articles per category of the page's selection, through the link table or the ``categories`` index."""
 
@@ -107,30 +195,39 @@ class CategoryFacet(Facet):
     async def suggest(self):
         return []
 
+    async def _rows(self, column: str, facet_size: int) -> list[dict] | None:
+        if _monre_filtered(self):
+            counts = await _selection_counts(self)
+            return None if counts is None else _ranked(counts["categories"], facet_size + 1)
+        if re.search(r"\bwhere\b", self.sql, re.I):
+            # Another filter (a month, a source, a next page): the selected articles grouped by their list
+            # of categories (a walk of an index), then each distinct list's names counted with its articles.
+            sql = (f"select j.value as value, sum(g.n) as count from (select [{column}] as names, count(*) as n "
+                   f"from ({self.sql}) group by [{column}]) g, json_each(g.names) j "
+                   f"group by j.value order by count desc, value limit {facet_size + 1}")
+        else:  # the whole table: count the link table
+            sql = ("select c.name as value, count(*) as count from articles_categories ac "
+                   "join categories c on c.id = ac.categories_id "
+                   f"group by c.name order by count desc, value limit {facet_size + 1}")
+        try:
+            rows = await self.ds.execute(self.database, sql, self.params, truncate=False,
+                                         custom_time_limit=self.ds.setting("facet_time_limit_ms"))
+        except QueryInterrupted:
+            return None
+        return [{"value": row["value"], "count": row["count"]} for row in rows.rows]
+
     async def facet_results(self):
         results, timed_out = [], []
         facet_size = self.get_facet_size()
         selected = set(self.request.args.getlist(CATEGORY_ARG))
         for source_and_config in self.get_configs():
             column = source_and_config["config"].get("simple") or "categories"
-            if re.search(r"\bwhere\b", self.sql, re.I):
-                # A filtered page: its articles grouped by their list of categories (a walk of that
-                # column's index), then each distinct list's names counted with its articles.
-                sql = (f"select j.value as value, sum(g.n) as count from (select [{column}] as names, count(*) as n "
-                       f"from ({self.sql}) group by [{column}]) g, json_each(g.names) j "
-                       f"group by j.value order by count desc, value limit {facet_size + 1}")
-            else:  # the whole table: count the link table
-                sql = ("select c.name as value, count(*) as count from articles_categories ac "
-                       "join categories c on c.id = ac.categories_id "
-                       f"group by c.name order by count desc, value limit {facet_size + 1}")
-            try:
-                rows = await self.ds.execute(self.database, sql, self.params, truncate=False,
-                                             custom_time_limit=self.ds.setting("facet_time_limit_ms"))
-            except QueryInterrupted:
+            rows = await self._rows(column, facet_size)
+            if rows is None:
                 timed_out.append(column)
                 continue
             values = []
-            for row in rows.rows[:facet_size]:
+            for row in rows[:facet_size]:
                 value = str(row["value"])
                 on = value in selected
                 path = (path_with_removed_args(self.request, {CATEGORY_ARG: value}) if on
@@ -157,4 +254,4 @@ def prepare_connection(conn, database, datasette):
 
 @hookimpl
 def register_facet_classes():
-    return [CategoryFacet]
+    return [CategoryFacet, ReaderFacet]

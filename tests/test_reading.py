@@ -363,3 +363,24 @@ def test_upgrade_rebuilds_a_version_1_search_index(crawled_db, tmp_path):
         "select a.id from articles_fts f join articles a on a.rowid = f.rowid where articles_fts match '\"dat\"'")} == expected
     names = {r[1] for r in conn.execute("pragma index_list(articles)")}
     assert {"articles_by_date", "articles_by_month", "articles_by_source", "articles_by_categories"} <= names
+
+
+def test_source_and_month_facets_of_a_search_count_that_search(server, crawled_db):
+    """On a searched page the three facets are counted together (plugins/monre_search.py): same counts,
+    same links as Datasette's column facet."""
+    data = server.json("/monre/articles.json?_search=moi+truong&_size=1&_facet_size=max")
+    found = search(server, "moi truong")
+    sources, months = Counter(), Counter()
+    for aid, source, month in db_rows(crawled_db, "select id, source, published_month from articles"):
+        if aid in found:
+            sources.update([source] if source is not None else [])
+            months.update([month] if month is not None else [])
+    facets = data["facet_results"]
+    assert {i["value"]: i["count"] for i in facets["source"]["results"]} == sources
+    assert {i["value"]: i["count"] for i in facets["published_month"]["results"]} == months
+    item = facets["source"]["results"][0]
+    narrowed = ids(server, local(item["toggle_url"]).replace("articles.json", "articles"))
+    expected = {aid for aid, source in db_rows(crawled_db, "select id, source from articles") if source == item["value"]}
+    assert narrowed == found & expected
+    again = server.json(local(item["toggle_url"]) + "&_size=1")["facet_results"]["source"]["results"]
+    assert next(i for i in again if i["value"] == item["value"])["selected"]
