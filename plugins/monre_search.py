@@ -120,25 +120,26 @@ async def _selection_counts(facet: Facet) -> dict:
     cache = facet.request.scope.setdefault("monre_selection_counts", {})
     key = (facet.sql, tuple(sorted(facet.params.items())))
     if key not in cache:
+        sql = (f"with selected as materialized (select source, published_at, categories from ({facet.sql})) "
+               "select 'source' as facet, source as value, count(*) as n from selected "
+               "where source is not null group by source "
+               "union all select 'published_month', substr(published_at, 1, 7), count(*) from selected "
+               "where published_at is not null group by 2 "
+               "union all select 'lists', categories, count(*) from selected group by categories")
         try:
-            rows = await facet.ds.execute(
-                facet.database, f"select source, published_at, categories from ({facet.sql})", facet.params,
-                truncate=False, custom_time_limit=facet.ds.setting("facet_time_limit_ms"))
+            rows = await facet.ds.execute(facet.database, sql, facet.params, truncate=False,
+                                          custom_time_limit=facet.ds.setting("facet_time_limit_ms"))
         except QueryInterrupted:
             cache[key] = None
         else:
-            sources, months, lists = Counter(), Counter(), Counter()
-            for source, published_at, names in rows.rows:
-                sources[source] += 1
-                months[None if published_at is None else published_at[:7]] += 1
-                lists[names] += 1
-            categories = Counter()
-            for names, n in lists.items():
-                for name in json.loads(names or "[]"):
-                    categories[name] += n
-            sources.pop(None, None)
-            months.pop(None, None)
-            cache[key] = {"source": sources, "published_month": months, "categories": categories}
+            counts = {"source": Counter(), "published_month": Counter(), "categories": Counter()}
+            for kind, value, n in rows.rows:
+                if kind == "lists":
+                    for name in json.loads(value or "[]"):
+                        counts["categories"][name] += n
+                else:
+                    counts[kind][value] += n
+            cache[key] = counts
     return cache[key]
 
 

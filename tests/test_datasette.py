@@ -56,7 +56,8 @@ class Client:
 @pytest.fixture(scope="module")
 def client(crawled_db):
     # As the README's command serves it: search, the category filter and facet come from the plugins.
-    client = Client(crawled_db, plugins_dir=str(ROOT / "plugins"), settings={"suggest_facets": False})
+    client = Client(crawled_db, plugins_dir=str(ROOT / "plugins"),
+                    settings={"suggest_facets": False, "facet_time_limit_ms": 1000})
     yield client
     client.close()
 
@@ -308,7 +309,7 @@ def test_canned_search_survives_punctuation(client, query):
 @pytest.fixture(scope="module")
 def pages(crawled_db):
     client = Client(crawled_db, template_dir=str(ROOT / "templates"), plugins_dir=str(ROOT / "plugins"),
-                    settings={"suggest_facets": False})
+                    settings={"suggest_facets": False, "facet_time_limit_ms": 1000})
     yield client
     client.close()
 

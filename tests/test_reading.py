@@ -116,6 +116,7 @@ def db_rows(db: Path, sql: str, params=()) -> list[tuple]:
 def test_the_readme_command_serves_the_project_settings(server):
     settings = server.json("/-/settings.json")
     assert settings["suggest_facets"] is False
+    assert settings["facet_time_limit_ms"] == 1000
     plugins = {p["name"] for p in server.json("/-/plugins.json")}
     assert {"monre_search.py", "monre_pages.py"} <= plugins
 
