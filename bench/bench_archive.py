@@ -3,10 +3,10 @@
     python bench/bench_archive.py [--articles 100000] [--repeat 3] [--trace] [--write-test 2000] [--incremental]
                                   [--rebuild] [--no-serve] [--json FILE]
 
-1. **Build** (cached): an archive of ``--articles`` articles written through ``Store.open`` /
-   ``add_article`` / ``flush`` — the code path of a crawl, schema, triggers and full-text index included —
+1. **Build** (cached): an archive of ``--articles`` articles written through ``Store.from_settings`` /
+   ``add_article`` / ``flush`` — the code path of a crawl (the project's settings, batches of 100), schema, triggers and full-text index included —
    into ``bench/results/archive-<N>-<schema>/monre.db`` (git-ignored). ``<schema>`` is a hash of
-   ``monre_crawler/store.py`` (and ``schema.py`` when it exists): change the schema and the archive is
+   ``monre_crawler/schema.py`` and ``store.py``: change the schema and the archive is
    built again; otherwise reruns reuse it. The text is generated from a Vietnamese vocabulary of a few
    hundred words and phrases with Zipf-like frequencies, each article leaning on the words of its first
    category, so that a two-word search matches a share of the archive, not all of it: 1–3 of 14
@@ -61,6 +61,7 @@ from urllib.parse import quote, urlencode
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from monre_crawler.sites.monre import PROFILE  # noqa: E402
 from monre_crawler.store import Store  # noqa: E402
 from monre_crawler.text import short_hash  # noqa: E402
 from monre_crawler.urls import url_id  # noqa: E402
@@ -251,6 +252,16 @@ def generate(n: int, seed: int = 1):
         yield gen.article(number, chosen, start + timedelta(days=offset), rng.random() < 0.7, rng.random() > 0.002)
 
 
+def open_store(path: Path) -> Store:
+    """The archive opened as a crawl opens it: ``Store.from_settings`` with the project's settings."""
+    from scrapy.settings import Settings
+
+    settings = Settings()
+    settings.setmodule("monre_crawler.settings")
+    settings.set("SQLITE_PATH", str(path))
+    return Store.from_settings(settings, lock=False, is_repost_of=PROFILE.is_repost_of)
+
+
 def write(store: Store, articles, report_every: int = 0, label: str = "") -> list[tuple[int, float]]:
     """Add articles through the Store (batches flushed as a crawl flushes them); return (count, s) per step."""
     steps, count, t0 = [], 0, time.perf_counter()
@@ -276,7 +287,7 @@ def build(n: int, path: Path) -> None:
         p.unlink(missing_ok=True)
     print(f"building {n:,} articles into {path} through Store.add_article …", flush=True)
     t0 = time.perf_counter()
-    store = Store.open(str(tmp), lock=False, batch_size=100)
+    store = open_store(tmp)
     # Crawl history: a nightly run for a year, then the runs of the archive's first crawl.
     for i in range(365):
         run = store.start_run("monre", {"base_url": BASE_URL})
@@ -484,7 +495,8 @@ def write_test(built: Path, n: int, workdir: Path) -> dict:
     results = {}
     empty = workdir / "empty" / "monre.db"
     shutil.rmtree(empty.parent, ignore_errors=True)
-    store = Store.open(str(empty), lock=False)
+    empty.parent.mkdir(parents=True)
+    store = open_store(empty)
     t0 = time.perf_counter()
     write(store, fresh)
     results["empty"] = 1000 * (time.perf_counter() - t0) / n
@@ -493,7 +505,7 @@ def write_test(built: Path, n: int, workdir: Path) -> dict:
     shutil.rmtree(full.parent, ignore_errors=True)
     full.parent.mkdir(parents=True)
     shutil.copyfile(built, full)
-    store = Store.open(str(full), lock=False)
+    store = open_store(full)
     t0 = time.perf_counter()
     write(store, fresh)
     results["full"] = 1000 * (time.perf_counter() - t0) / n
@@ -514,8 +526,8 @@ def incremental_test(n: int, workdir: Path) -> dict:
     end, as a completed first crawl leaves it. Cached beside the page-timing archive.
     """
     import bench_crawl  # noqa: E402 (bench/ is this script's folder)
-    from monre_crawler.standin import Site
     from monre_crawler.urls import canonical_url
+    from standin import Site
 
     db = workdir / f"incremental-{n}" / "monre.db"
     if not db.exists():
@@ -524,7 +536,7 @@ def incremental_test(n: int, workdir: Path) -> dict:
         db.parent.mkdir(parents=True, exist_ok=True)
         tmp = db.with_suffix(".building.db")
         tmp.unlink(missing_ok=True)
-        store = Store.open(str(tmp), lock=False)
+        store = open_store(tmp)
         gen = TextGenerator(7)
         base = "http://127.0.0.1"
 
