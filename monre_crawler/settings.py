@@ -62,6 +62,7 @@ ITEM_PIPELINES = {  # Scrapy: {}
 EXTENSIONS = {  # Scrapy: {}
     "monre_crawler.extensions.CrawlRunRecorder": 500,
     "monre_crawler.offsite.OffsiteRedirectLogger": 510,
+    "monre_crawler.progress.CrawlProgress": 520,
 }
 DOWNLOADER_MIDDLEWARES = {  # Scrapy: {}
     "monre_crawler.middlewares.RetryBackoffMiddleware": 560,
@@ -83,6 +84,7 @@ MONRE_FALLBACK_ALARM = 0.10  # share of articles needing a generic fallback abov
 # For a portal read by the generic fallbacks by design (no layout known: mae.gov.vn): the share of articles with
 # a key field (title, date, body) missing above which the run is "degraded" (instead of MONRE_FALLBACK_ALARM).
 MONRE_MISSING_ALARM = 0.10
+MONRE_PROGRESS_INTERVAL = 60  # seconds between progress lines (log and crawl_runs) of a running crawl; 0 = none
 MONRE_MAX_PAGES = 5000  # listing pages per category at most: a guard against endless pagers
 # A listing page lists 10-20 articles; one listing more than this is logged as absurd (a warning; its
 # articles are still fetched, MONRE_LISTING_CHUNK at a time, so memory stays bounded whatever it lists).

@@ -392,6 +392,13 @@ class Store:
             )
         return cursor.lastrowid
 
+    def record_progress(self, run_id: int, **values) -> None:
+        """A running crawl's counts so far (``monre_crawler.progress``); its status stays ``running``."""
+        assignments = ", ".join(f"{c} = ?" for c in values)
+        with self.db.atomic():
+            self.conn.execute(f"UPDATE crawl_runs SET {assignments} WHERE id = ? AND status = 'running'",
+                              [*values.values(), run_id])
+
     def finish_run(self, run_id: int, **values) -> None:
         values.setdefault("finished_at", utcnow())
         for key in ("args", "fields", "lost"):
