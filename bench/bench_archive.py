@@ -68,7 +68,7 @@ from monre_crawler.urls import url_id  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results"
 BASE_URL = "https://monre.gov.vn"
-GENERATOR_VERSION = "4"  # bump when the generated text changes, so cached archives are rebuilt
+GENERATOR_VERSION = "5"  # bump when the generated text changes, so cached archives are rebuilt
 
 # --- the generated archive -----------------------------------------------------------------------------------
 CATEGORIES = {
@@ -217,7 +217,7 @@ class TextGenerator:
             attachments.append({"url": f"{BASE_URL}/Documents/{day.year}/{slug}.pdf",
                                 "title": self.sentence(topic, 6).rstrip(".")})
         return {
-            "id": url_id(url), "url": url, "title": title, "summary": summary, "body_text": body_text,
+            "id": url_id(url), "portal": "monre.gov.vn", "url": url, "title": title, "summary": summary, "body_text": body_text,
             "body_html": "\n".join(markup), "published_at": published, "source": source,
             "image_urls": images, "attachments": attachments, "categories": categories,
             "template": rng.choice(("2024", "2021", "2024", None)) if rng.random() < 0.99 else None,

@@ -109,19 +109,22 @@ FTS_SQL = [
 ]
 # Indexes for the reader's pages (Datasette): each page's queries read a small index instead of the wide
 # article rows (bench/bench_archive.py, bench/RESULTS.md). By date (the table's order, and its "next
-# page" keyset, which breaks ties by id), by month (facet and filter), by source (facet), by category
-# list (the category facet of a filtered page), and the link table by category (a category's articles).
-# The facet indexes end with (published_at, id) so that the facets of a "next page" (whose filter is
-# the keyset) read them alone; the date index holds source and categories so that the three facets of a
-# search read it alone, in one walk (plugins/monre_search.py).
+# page" keyset, which breaks ties by id), by month (facet and filter; with the portal, for the month
+# counts of one portal), by source and by portal (facets and filters), by category list (the category
+# facet of a filtered page), and the link table by category (a category's articles). The facet indexes
+# have (published_at, id) so that the facets of a "next page" (whose filter is the keyset) read them
+# alone; the date index holds source, categories and portal so that the facets of a search read it
+# alone, in one walk (plugins/monre_search.py).
 READER_INDEXES = [
-    "CREATE INDEX IF NOT EXISTS articles_by_date ON articles(published_at DESC, id, source, categories)",
-    "CREATE INDEX IF NOT EXISTS articles_by_month ON articles(published_month, published_at, id)",
+    "CREATE INDEX IF NOT EXISTS articles_by_date ON articles(published_at DESC, id, source, categories, portal)",
+    "CREATE INDEX IF NOT EXISTS articles_by_month ON articles(published_month, published_at, id, portal)",
+    "CREATE INDEX IF NOT EXISTS articles_by_portal ON articles(portal, published_at, id)",
     "CREATE INDEX IF NOT EXISTS articles_by_source ON articles(source, published_at, id)",
     "CREATE INDEX IF NOT EXISTS articles_by_categories ON articles(categories, published_at, id)",
     "CREATE INDEX IF NOT EXISTS articles_categories_by_category ON articles_categories(categories_id, articles_id)",
-    # Superseded by the two above (schema version 1 had them).
+    # Superseded by articles_by_date, articles_by_portal and articles_categories_by_category.
     "DROP INDEX IF EXISTS idx_articles_published_at",
+    "DROP INDEX IF EXISTS idx_articles_portal",
     "DROP INDEX IF EXISTS idx_articles_categories_categories_id",
 ]
 
@@ -174,7 +177,6 @@ def create_schema(db: sqlite_utils.Database) -> None:
     db["lost_articles"].create(LOST_ARTICLE_COLUMNS, pk="id", if_not_exists=True)
     db["categories"].create_index(["name"], unique=True, if_not_exists=True)
     db["articles"].create_index(["content_hash"], if_not_exists=True)
-    db["articles"].create_index(["portal"], if_not_exists=True)
     create_search_index(db)
     article_columns = {row[1] for row in db.execute("PRAGMA table_xinfo(articles)")}
     if "published_month" not in article_columns:

@@ -18,9 +18,9 @@ small indexes:
   the page's selection are in each category, every category of every article counted (an article in
   three categories counts in three); its links toggle ``_category``. Unfiltered it counts the link
   table; filtered, the ``categories`` list of the selected articles, read from an index.
-- the ``reader`` facet (``{reader: source}``, ``{reader: published_month}``): Datasette's column facet,
-  except on a searched or category-filtered page, where it and the category facet share one walk of
-  the date index instead of one each.
+- the ``reader`` facet (``{reader: portal}``, ``{reader: source}``, ``{reader: published_month}``):
+  Datasette's column facet, except on a searched or category-filtered page, where it and the category
+  facet share one walk of the date index instead of one each.
 - every connection maps the database into memory (``PRAGMA mmap_size``): the indexes above are read
   without a system call per page.
 """
@@ -111,17 +111,19 @@ def _monre_filtered(facet: Facet) -> bool:
 
 
 async def _selection_counts(facet: Facet) -> dict:
-    """Source, month and category counts of a searched or category-filtered page, in one pass.
+    """Portal, source, month and category counts of a searched or category-filtered page, in one query.
 
     Each facet query of such a page walks an index testing every entry against the matches; one walk
-    (of ``articles_by_date``, which holds the date, source and categories) serves the three facets, and
-    is shared by the facet objects of one request.
+    (of ``articles_by_date``, which holds the date, source, categories and portal) serves the four facets,
+    and is shared by the facet objects of one request.
     """
     cache = facet.request.scope.setdefault("monre_selection_counts", {})
     key = (facet.sql, tuple(sorted(facet.params.items())))
     if key not in cache:
-        sql = (f"with selected as materialized (select source, published_at, categories from ({facet.sql})) "
-               "select 'source' as facet, source as value, count(*) as n from selected "
+        sql = (f"with selected as materialized (select portal, source, published_at, categories from ({facet.sql})) "
+               "select 'portal' as facet, portal as value, count(*) as n from selected "
+               "where portal is not null group by portal "
+               "union all select 'source', source, count(*) from selected "
                "where source is not null group by source "
                "union all select 'published_month', substr(published_at, 1, 7), count(*) from selected "
                "where published_at is not null group by 2 "
@@ -132,7 +134,7 @@ async def _selection_counts(facet: Facet) -> dict:
         except QueryInterrupted:
             cache[key] = None
         else:
-            counts = {"source": Counter(), "published_month": Counter(), "categories": Counter()}
+            counts = {"portal": Counter(), "source": Counter(), "published_month": Counter(), "categories": Counter()}
             for kind, value, n in rows.rows:
                 if kind == "lists":
                     for name in json.loads(value or "[]"):

@@ -320,6 +320,10 @@ def test_reader_queries_use_indexes_not_the_article_rows(crawled_db):
         "select source, count(*) from articles group by source": "articles_by_source",
         "select published_month, count(*) from articles group by published_month": "articles_by_month",
         "select id from articles where published_month = '2020-01' order by published_at desc": "articles_by_month",
+        "select portal, count(*) from articles group by portal": "articles_by_portal",
+        # articles_per_month of one portal, as the canned query asks it
+        "select published_month, count(*) from articles where trim('mae') = '' or portal = trim('mae') "
+        "or portal = trim('mae') || '.gov.vn' group by published_month": "INDEX articles_by_month",
         "select id from articles where +rowid in (select rowid from articles_fts where articles_fts match 'dat') "
         "order by published_at desc limit 101": "articles_by_date",
         "select id from articles where (published_at < '2020' or published_at is null or "
@@ -367,16 +371,18 @@ def test_upgrade_rebuilds_a_version_1_search_index(crawled_db, tmp_path):
 
 
 def test_source_and_month_facets_of_a_search_count_that_search(server, crawled_db):
-    """On a searched page the three facets are counted together (plugins/monre_search.py): same counts,
+    """On a searched page the four facets are counted together (plugins/monre_search.py): same counts,
     same links as Datasette's column facet."""
     data = server.json("/monre/articles.json?_search=moi+truong&_size=1&_facet_size=max")
     found = search(server, "moi truong")
-    sources, months = Counter(), Counter()
-    for aid, source, month in db_rows(crawled_db, "select id, source, published_month from articles"):
+    sources, months, portals = Counter(), Counter(), Counter()
+    for aid, source, month, portal in db_rows(crawled_db, "select id, source, published_month, portal from articles"):
         if aid in found:
             sources.update([source] if source is not None else [])
             months.update([month] if month is not None else [])
+            portals.update([portal] if portal is not None else [])
     facets = data["facet_results"]
+    assert portals and {i["value"]: i["count"] for i in facets["portal"]["results"]} == portals
     assert {i["value"]: i["count"] for i in facets["source"]["results"]} == sources
     assert {i["value"]: i["count"] for i in facets["published_month"]["results"]} == months
     item = facets["source"]["results"][0]
