@@ -46,14 +46,63 @@ def _absolute(response, href: str) -> str | None:
     return urlunsplit((parts.scheme, parts.netloc, parts.path, parts.query, ""))
 
 
-def links(response, root=None) -> list[Link]:
-    """Every http(s) link of the page (or of ``root``, an lxml element of it), in page order."""
+def links(response, root=None, skip=frozenset()) -> list[Link]:
+    """Every http(s) link of the page (or of ``root``, an lxml element of it), in page order; not the ``<a>``
+    elements in ``skip``."""
     out = []
     nodes = root.iter("a") if root is not None else (a.root for a in response.css("a[href]"))
     for node in nodes:
+        if node in skip:
+            continue
         url = _absolute(response, node.get("href"))
         if url:
-            out.append(Link(url, clean(node.text_content())))
+            text = clean(node.text_content())
+            if not text:  # an image-only link (a teaser's picture): its image's alt text, if any
+                text = next((clean(img.get("alt") or img.get("title")) for img in node.iter("img")
+                             if clean(img.get("alt") or img.get("title"))), "")
+            out.append(Link(url, text))
+    return out
+
+
+def link_boxes(root, is_article) -> dict:
+    """Each article link of ``root`` -> its *box*: the ids of the articles linked in its nearest ancestor that
+    links two articles or more (a listing, a sidebar box), as a frozenset. ``is_article(href)`` gives an
+    href's article id or None. Two pages that share a box (the same articles in one container) share a block
+    of the site's frame ("most read", "latest news"), not content of their own."""
+    ids_under: dict = {}
+    anchors = []
+    for node in root.iter("a"):
+        item = is_article(node.get("href") or "")
+        if item is None:
+            continue
+        anchors.append((node, item))
+        for ancestor in node.iterancestors():
+            ids_under.setdefault(ancestor, set()).add(item)
+    boxes = {}
+    for node, item in anchors:
+        for ancestor in node.iterancestors():
+            if len(ids_under[ancestor]) >= 2:
+                boxes[node] = frozenset(ids_under[ancestor])
+                break
+    return boxes
+
+
+def box_containers(root, is_article) -> dict:
+    """Each box of ``root`` (see :func:`link_boxes`) -> its container: the largest element that links exactly
+    these articles (with the box's heading, its "see more" link)."""
+    boxes = link_boxes(root, is_article)
+    out = {}
+    for node, box in boxes.items():
+        if box in out:
+            continue
+        container = node
+        for ancestor in node.iterancestors():
+            ids = {is_article(a.get("href") or "") for a in ancestor.iter("a")} - {None}
+            if ids == box:
+                container = ancestor
+            elif len(ids) > len(box):
+                break
+        out[box] = container
     return out
 
 
