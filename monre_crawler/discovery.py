@@ -66,44 +66,39 @@ def links(response, root=None, skip=frozenset()) -> list[Link]:
 
 def link_boxes(root, is_article) -> dict:
     """Each article link of ``root`` -> its *box*: the ids of the articles linked in its nearest ancestor that
-    links two articles or more (a listing, a sidebar box), as a frozenset. ``is_article(href)`` gives an
-    href's article id or None. Two pages that share a box (the same articles in one container) share a block
-    of the site's frame ("most read", "latest news"), not content of their own."""
+    links two articles or more (a listing, a sidebar box), as a frozenset, and that ancestor. ``is_article(href)``
+    gives an href's article id or None. Two pages that share a box (the same articles in one container) share a
+    block of the site's frame ("most read", "latest news"), not content of their own."""
     ids_under: dict = {}
     anchors = []
     for node in root.iter("a"):
         item = is_article(node.get("href") or "")
         if item is None:
             continue
-        anchors.append((node, item))
+        anchors.append(node)
         for ancestor in node.iterancestors():
             ids_under.setdefault(ancestor, set()).add(item)
     boxes = {}
-    for node, item in anchors:
+    for node in anchors:
         for ancestor in node.iterancestors():
             if len(ids_under[ancestor]) >= 2:
-                boxes[node] = frozenset(ids_under[ancestor])
+                boxes[node] = (frozenset(ids_under[ancestor]), ancestor)
                 break
     return boxes
 
 
-def box_containers(root, is_article) -> dict:
-    """Each box of ``root`` (see :func:`link_boxes`) -> its container: the largest element that links exactly
-    these articles (with the box's heading, its "see more" link)."""
-    boxes = link_boxes(root, is_article)
-    out = {}
-    for node, box in boxes.items():
-        if box in out:
-            continue
-        container = node
-        for ancestor in node.iterancestors():
-            ids = {is_article(a.get("href") or "") for a in ancestor.iter("a")} - {None}
-            if ids == box:
-                container = ancestor
-            elif len(ids) > len(box):
-                break
-        out[box] = container
-    return out
+def in_boxes(boxes: dict, chosen) -> set:
+    """The links of ``boxes`` (:func:`link_boxes`) that lie in one of the ``chosen`` boxes: in the deepest
+    element that links exactly a chosen box's articles (not a link beside it whose nearest container happens to
+    link the same articles, such as a listing's only entry that the box also shows)."""
+    deepest: dict = {}
+    for node, (box, element) in boxes.items():
+        if box in chosen:
+            depth = sum(1 for _ in element.iterancestors())
+            if box not in deepest or depth > deepest[box][0]:
+                deepest[box] = (depth, element)
+    containers = [element for _, element in deepest.values()]
+    return {node for node in boxes if any(c is node or any(a is c for a in node.iterancestors()) for c in containers)}
 
 
 def same_site(url: str, host: str) -> bool:

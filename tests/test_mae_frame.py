@@ -160,3 +160,10 @@ def test_the_store_makes_the_primary_url_the_articles(tmp_path):
     assert (row["url"], row["aliases"], [a["url"] for a in aliases]) == (
         f"{BASE}/ca-tra-19002.htm", f'["{BASE}/thuy-san/ca-tra-19002.htm", "{BASE}/print?ItemID=19002"]',
         [f"{BASE}/print?ItemID=19002", f"{BASE}/thuy-san/ca-tra-19002.htm"])
+
+
+def test_a_later_page_of_a_section_lists_its_own_entries(after_home_and_article):
+    spider = after_home_and_article
+    list(spider.parse_section(response(f"{BASE}/nong-nghiep.htm?p=2", SECTION), category="Nông nghiệp", page=2,
+                              seen_pages=frozenset(), visited=frozenset()))
+    assert categories_of(spider, 19020, 19021, 19001) == {19020: ["Nông nghiệp"], 19021: ["Nông nghiệp"], 19001: []}

@@ -25,6 +25,7 @@ from .base import ARTICLE_PRIORITY, PERMANENT_STATUSES, PortalSpider
 
 BACKFILL_PRIORITY = -10  # after everything the links found
 DEFERRED_PRIORITY = -5  # a section page read again once article pages have shown what is on every page
+FRAME_SAMPLE = 50  # article pages whose boxes of links (and distinct <title>s) are noted: enough to know the frame
 BACKFILL_MODES = ("auto", "new", "all", "off")
 DISCOVERIES = ("home", "section", "article_links", "backfill")
 
@@ -55,12 +56,19 @@ class MaeCrawlState(CrawlState):
     articles_read: int = 0  # article pages read (not print views)
     page_texts: Counter = field(default_factory=Counter)  # folded heading / <title> texts -> pages showing them
     doc_titles: Counter = field(default_factory=Counter)  # folded <title>s of article pages -> pages
+    repeated: set[str] = field(default_factory=set)  # the texts of either counted twice or more
+
+    def count_texts(self, counter: Counter, texts) -> None:
+        for text in texts:
+            counter[text] += 1
+            if counter[text] == 2:
+                self.repeated.add(text)
 
     def site_texts(self) -> frozenset[str]:
         """Texts that name no article: headings and ``<title>`` parts of several listing pages (the site's
-        name, box headings), ``<title>``s of several article pages (a print view's generic one)."""
-        return frozenset([t for t, n in self.page_texts.items() if n >= 2] +
-                         [t for t, n in self.doc_titles.items() if n >= 2])
+        name, box headings), ``<title>``s of several article pages that none of their headings prints (a
+        print view's generic one)."""
+        return frozenset(self.repeated)
     probes: Backfill | None = None
 
     @property
@@ -186,7 +194,7 @@ class MaeSpider(PortalSpider):
             state.max_seen = max(state.max_seen, item)
             if text and text.casefold() not in site.GENERIC_LINK_TEXTS:
                 state.hints.setdefault(item, text)
-            names = [n for n in (category, state.sections.get(site.url_category_slug(url) or "")) if n]
+            names = list(dict.fromkeys(n for n in (category, state.sections.get(site.url_category_slug(url) or "")) if n))
             new_form = url not in state.forms.setdefault(item, set())
             state.forms[item].add(url)
             if key in state.pending:  # linked again (another page, another URL form)
@@ -233,7 +241,7 @@ class MaeSpider(PortalSpider):
                 texts.add(fold(text))
         title = clean(response.css("title::text").get())
         texts.update(fold(part) for part in [title, *extract.TITLE_SEPARATORS.split(title)] if clean(part))
-        self.state.page_texts.update(texts)
+        self.state.count_texts(self.state.page_texts, texts)
 
     # --- home page ---------------------------------------------------------------------------------------------
     def parse_home(self, response):
@@ -293,7 +301,7 @@ class MaeSpider(PortalSpider):
             yield response.request.replace(priority=DEFERRED_PRIORITY, dont_filter=True,
                                            cb_kwargs={**response.request.cb_kwargs, "deferred": True})
             return
-        own = self._article_links(self._own_links(response, category, root))
+        own = self._article_links(self._own_links(response, category, root, page))
         if page == 1:  # the page's chrome (latest news …) links articles too, under no category
             self._count_page_texts(response)
             yield from self._follow(self._article_links(discovery.links(response)), "section")
@@ -338,10 +346,10 @@ class MaeSpider(PortalSpider):
             callback=self.parse_section, errback=self.on_error, cb_kwargs=kwargs)
 
     def _note_boxes(self, response, place: str) -> None:
-        for box in set(discovery.link_boxes(response.selector.root, self._article_of(response)).values()):
+        for box, _ in discovery.link_boxes(response.selector.root, self._article_of(response)).values():
             self.state.boxes.setdefault(box, set()).add(place)
 
-    def _own_links(self, response, category: str, root=None) -> list:
+    def _own_links(self, response, category: str, root=None, page: int = 1) -> list:
         """The links of a section page's main content (``root``: the page without header, menus, sidebars,
         footer) that are its own: not in a *box* (the articles linked in one container) shown in two other
         places (the home page, article pages, other sections): a "most read" box on every page is the site's
@@ -350,9 +358,11 @@ class MaeSpider(PortalSpider):
         root = extract._without_chrome(response.selector.root, self.profile) if root is None else root  # noqa: SLF001
         boxes = discovery.link_boxes(root, self._article_of(response))
         here = f"section: {category}"
-        for box in set(boxes.values()):
-            state.boxes.setdefault(box, set()).add(here)
-        frame = {node for node, box in boxes.items() if len(state.boxes[box] - {here}) >= 2}
+        for box in {box for box, _ in boxes.values()}:  # noted for a section's first page (later: known boxes)
+            if page == 1 or box in state.boxes:
+                state.boxes.setdefault(box, set()).add(here)
+        frame = discovery.in_boxes(boxes, {box for box, _ in boxes.values()
+                                           if len(state.boxes.get(box, set()) - {here}) >= 2})
         if frame:
             self.crawler.stats.inc_value("mae/sections/frame_links", len(frame))
         return discovery.links(response, root, skip=frame)
@@ -364,7 +374,7 @@ class MaeSpider(PortalSpider):
             return False
         here = f"section: {category}"
         return any(len(self.state.boxes.get(box, set()) - {here}) == 1
-                   for box in set(discovery.link_boxes(root, self._article_of(response)).values()))
+                   for box, _ in discovery.link_boxes(root, self._article_of(response)).values())
 
     def _may_be_listing_page(self, url: str) -> bool:
         return discovery.same_site(url, self.host) and site.article_id(url) is None \
@@ -414,16 +424,19 @@ class MaeSpider(PortalSpider):
                 categories.append(name)
         article = ArticleItem(id=article_id, url=url, portal=self.profile.portal, categories=categories,
                               aliases=ranked[1:] + ([printed] if url != printed else []))
-        if via != "backfill":
-            state.articles_read += 1
-            self._note_boxes(response, "article")
-        title = clean(response.css("title::text").get())
-        if title and title not in {clean(h) for h in response.css("h1, h2, h3, h4, b, strong").xpath("string()").getall()}:
-            state.doc_titles[fold(title)] += 1  # a <title> that is none of the page's headings: generic if repeated
-        try:
+        try:  # a page that breaks a parser costs that page, never the run
+            if via != "backfill":
+                state.articles_read += 1
+                if state.articles_read <= FRAME_SAMPLE:
+                    self._note_boxes(response, "article")
+            title = clean(response.css("title::text").get())
+            if title and (len(state.doc_titles) < FRAME_SAMPLE or fold(title) in state.doc_titles) and title not in {
+                    clean(h) for h in response.css("h1, h2, h3, h4, b, strong").xpath("string()").getall()}:
+                # a <title> that none of the page's headings prints: generic when repeated
+                state.count_texts(state.doc_titles, [fold(title)])
             extract.extract_article(response, listing_title=state.hints.get(item) or link_text, profile=self.profile,
                                     into=article, site_texts=state.site_texts())
-        except Exception as exc:  # a page that breaks a parser costs that page, never the run
+        except Exception as exc:
             if via == "backfill":
                 self._probed(item, None)
             self._unreadable(article_id, fetched, None, f"{type(exc).__name__}: {exc}")
