@@ -32,6 +32,7 @@ that cron notices. What the verdict needs of the crawl's progress, it reads from
 from __future__ import annotations
 
 import logging
+import sqlite3
 
 from scrapy import signals
 
@@ -83,29 +84,33 @@ class CrawlRunRecorder:
         if self.status == "degraded":
             logger.error("Extraction degraded: %s", self.message)
         lost = state.lost_articles()
-        if not state.archive_error:
-            if lost:
-                self.store.record_lost(self.run_id, spider.profile.portal, lost)
-            # lost by an earlier run and fetched again without a loss (stored ones are forgotten as they are written)
-            recovered = state.retrying - {loss.article_id for loss in lost} if reason == "finished" else set()
-            if recovered:
-                self.store.forget_lost(recovered)
-        stats, counts = self.crawler.stats, self.store.counts
-        self.store.finish_run(
-            self.run_id,
-            status=self.status,
-            finish_reason=reason,
-            requests=stats.get_value("downloader/request_count", 0),
-            items_new=counts["new"],
-            items_updated=counts["updated"],
-            items_duplicate=counts["duplicate"],
-            items_dropped=stats.get_value("item_dropped_count", 0),
-            errors=errors,
-            fields=fields,
-            message=self.message or None,
-            items_lost=len(lost),
-            lost=[loss.record() for loss in state.losses()],
-        )
+        try:  # a full disk may refuse this last write too: one clear line, no traceback
+            if not state.archive_error:
+                if lost:
+                    self.store.record_lost(self.run_id, spider.profile.portal, lost)
+                # lost by an earlier run and fetched again without a loss (stored ones are forgotten as they are written)
+                recovered = state.retrying - {loss.article_id for loss in lost} if reason == "finished" else set()
+                if recovered:
+                    self.store.forget_lost(recovered)
+            stats, counts = self.crawler.stats, self.store.counts
+            self.store.finish_run(
+                self.run_id,
+                status=self.status,
+                finish_reason=reason,
+                requests=stats.get_value("downloader/request_count", 0),
+                items_new=counts["new"],
+                items_updated=counts["updated"],
+                items_duplicate=counts["duplicate"],
+                items_dropped=stats.get_value("item_dropped_count", 0),
+                errors=errors,
+                fields=fields,
+                message=self.message or None,
+                items_lost=len(lost),
+                lost=[loss.record() for loss in state.losses()],
+            )
+        except sqlite3.DatabaseError as exc:
+            logger.error("Cannot record run %s in the archive: %s (the next run records it as failed)",
+                         self.run_id, exc)
         if self.status != "ok":
             logger.error("Run %s %s: %s", self.run_id, self.status, self.message)
         self.store.close()
