@@ -4,8 +4,10 @@
    (every article page, so an untitled page counts as a missing title);
 2. :mod:`.required_fields` drops articles without a title (logged and counted);
 3. :mod:`.dates` turns the printed date into ISO 8601 (``monre_crawler.dates.parse_date``);
-4. :mod:`.content_hash` fingerprints title, date and body, for change and repost detection;
-5. :mod:`.sqlite` writes to the archive (upserts, merged categories, aliases of reposts).
+4. :mod:`.plausibility` counts what silent wrong data looks like (one title for many articles, the day of
+   the crawl without a time, dates in the future), for the run's alarm;
+5. :mod:`.content_hash` fingerprints title, date and body, for change and repost detection;
+6. :mod:`.sqlite` writes to the archive (upserts, merged categories, aliases of reposts).
 
 Pipelines see ``ArticleItem``; ``ListingSighting`` passes through to the SQLite pipeline untouched.
 """
