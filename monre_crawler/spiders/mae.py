@@ -9,6 +9,7 @@ article pages (and print views) it reads, and its failures. Its section pages ar
 
 from __future__ import annotations
 
+from collections import deque
 from urllib.parse import urlsplit
 
 import scrapy
@@ -81,6 +82,7 @@ class MaeSpider(SectionPages, PrintViewBackfill, PortalSpider):
         self.host = urlsplit(self.base_url).hostname
         self.allowed_domains = [self.host]
         self.state = MaeCrawlState(self.base_url, self.wanted, self.full, backfill=backfill)
+        self.backlog: deque = deque()  # PortalSpider's, which feed_backlog reads on every spider_idle
 
     @classmethod
     def validate_arguments(cls, base_url=None, categories=None, full="0", backfill=None):
