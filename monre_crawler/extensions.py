@@ -102,6 +102,8 @@ class CrawlRunRecorder:
                 items_updated=counts["updated"],
                 items_duplicate=counts["duplicate"],
                 items_dropped=stats.get_value("item_dropped_count", 0),
+                items_edited=counts["edited"],
+                items_removed=counts["removed"],
                 errors=errors,
                 fields=fields,
                 message=self.message or None,

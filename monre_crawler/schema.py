@@ -8,6 +8,22 @@ next runs fetch again) and ``articles_fts`` (full-text search that forgives miss
 tokenizer folds tone marks and case, its one ``folded`` column has đ folded to d).
 ``articles.published_month`` and ``articles.categories`` are derived columns for Datasette's facets.
 
+The history of what the portal edited or removed (like NewsDiffs and diffengine, see README "Edits and
+removals"; written by :class:`monre_crawler.store.Store`):
+
+``article_versions`` (``article_id``, ``version``, ``seen_at``, ``title``, ``summary``, ``body_text``,
+``content_hash``)
+    Every text seen of an edited article. An article that never changed has no row; at its first change
+    the text stored until then becomes version 1 (``seen_at``: when it was first stored) and the new text
+    version 2; each later change adds the next version. ``articles`` keeps holding the latest text.
+``articles.versions``, ``articles.changed_at``
+    How many versions the article has (1 while it never changed) and when the last change was found.
+``articles.removed_at``
+    When a re-check first found the article gone from the portal; NULL while it is on the portal.
+``article_events`` (``id``, ``article_id``, ``at``, ``event``, ``version``, ``detail``)
+    One row per ``edited`` (with the new version), ``removed`` (with what the portal answered) and
+    ``reappeared`` event.
+
 ``python -m monre_crawler.schema upgrade PATH`` brings an archive written by an older version up to date.
 """
 
@@ -52,6 +68,8 @@ CRAWL_RUN_COLUMNS = {
     "items_updated": int,
     "items_duplicate": int,
     "items_dropped": int,
+    "items_edited": int,  # re-checked articles whose title, lead or text changed (a new version)
+    "items_removed": int,  # re-checked articles found gone from the portal
     "errors": int,
     "args": str,
     "fields": str,
@@ -145,6 +163,27 @@ def create_search_index(db: sqlite_utils.Database) -> None:
     db.execute("INSERT INTO articles_fts(rowid, folded) SELECT " + _FTS_VALUES.format(p="articles") + " FROM articles")
 
 
+HISTORY_SQL = [
+    "CREATE TABLE IF NOT EXISTS article_versions ("
+    "article_id TEXT NOT NULL REFERENCES articles(id), version INTEGER NOT NULL, seen_at TEXT NOT NULL, "
+    "title TEXT, summary TEXT, body_text TEXT, content_hash TEXT, PRIMARY KEY (article_id, version))",
+    "CREATE TABLE IF NOT EXISTS article_events ("
+    "id INTEGER PRIMARY KEY, article_id TEXT NOT NULL REFERENCES articles(id), at TEXT NOT NULL, "
+    "event TEXT NOT NULL CHECK (event IN ('edited', 'removed', 'reappeared')), version INTEGER, detail TEXT)",
+    "CREATE INDEX IF NOT EXISTS idx_article_events_at ON article_events (event, at)",
+    "CREATE INDEX IF NOT EXISTS idx_article_events_article_id ON article_events (article_id)",
+    "CREATE INDEX IF NOT EXISTS idx_articles_changed_at ON articles (changed_at) WHERE changed_at IS NOT NULL",
+    "CREATE INDEX IF NOT EXISTS idx_articles_removed_at ON articles (removed_at) WHERE removed_at IS NOT NULL",
+    "CREATE INDEX IF NOT EXISTS idx_articles_first_seen_at ON articles (first_seen_at)",
+]
+# Added to ``articles`` when missing (ALTER TABLE … ADD COLUMN keeps existing rows: 1 version, not removed).
+ARTICLE_HISTORY_COLUMNS = {
+    "versions": "INTEGER NOT NULL DEFAULT 1",
+    "changed_at": "TEXT",
+    "removed_at": "TEXT",
+}
+
+
 def create_schema(db: sqlite_utils.Database) -> None:
     """Create what is missing (tables, columns, indexes, search) and stamp the schema version."""
     if "articles" not in db.table_names():
@@ -186,6 +225,11 @@ def create_schema(db: sqlite_utils.Database) -> None:
         db.execute("ALTER TABLE articles ADD COLUMN categories TEXT")
         db.execute("UPDATE articles SET categories = " + _CATEGORY_NAMES.format("articles.id"))
     for statement in READER_SQL + READER_INDEXES:
+        db.execute(statement)
+    for name, definition in ARTICLE_HISTORY_COLUMNS.items():
+        if name not in article_columns:
+            db.execute(f"ALTER TABLE articles ADD COLUMN {name} {definition}")
+    for statement in HISTORY_SQL:
         db.execute(statement)
     db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 

@@ -7,6 +7,13 @@ through its methods. Writes are buffered and committed in short transactions (``
 ``SQLITE_FLUSH_SECONDS``, whichever comes first), so a killed crawl loses at most the last batch, which the
 next run fetches again, and never leaves a half-written article. The journal is WAL, so readers
 (Datasette) never wait for the writer. The tables are described in :mod:`monre_crawler.schema`.
+
+The store also keeps the history of what the portal edited or removed: when a stored article comes back
+with its own content changed — its title, lead (``summary``) or body text, compared in NFC — the earlier
+and the new text go to ``article_versions`` (:meth:`Store._record_version`); a change of anything else the
+crawler stores (the date, images, source line) updates the article without a version. The page's chrome
+(header date, menus, sidebar) is never among the extracted fields. The spider reports removals
+(:meth:`Store.mark_removed`); an article fetched again is on the portal (its mark is cleared).
 """
 
 from __future__ import annotations
@@ -17,6 +24,7 @@ import json
 import os
 import sqlite3
 import time
+import unicodedata
 from collections import Counter
 from datetime import datetime, timezone
 from pathlib import Path
@@ -28,6 +36,11 @@ from .schema import ARTICLE_COLUMNS, StoreError, check_schema, create_schema
 from .urls import url_id
 
 __all__ = ["Store", "StoreError", "CrawlLocked", "describe_error", "utcnow"]
+
+
+# The article's own content: a change of one of these is an edit (a new version).
+VERSION_FIELDS = ("title", "summary", "body_text")
+_STORED_FIELDS = "id, title, summary, body_text, content_hash, first_seen_at, changed_at, versions, removed_at"
 
 
 class CrawlLocked(StoreError):
@@ -265,10 +278,11 @@ class Store:
             return
         ids = [a["id"] for a in articles]
         hashes = [a["content_hash"] for a in articles]
-        stored, aliased, by_hash = {}, {}, {}
+        texts = self._stored_texts(ids)
+        stored = {article_id: row["content_hash"] for article_id, row in texts.items()}
+        aliased, by_hash = {}, {}
         for part in chunks(ids):
             marks = ",".join("?" * len(part))
-            stored.update(self.conn.execute(f"SELECT id, content_hash FROM articles WHERE id IN ({marks})", part))
             aliased.update(self.conn.execute(f"SELECT id, articles_id FROM article_aliases WHERE id IN ({marks})", part))
         for part in chunks(hashes):
             marks = ",".join("?" * len(part))
@@ -282,7 +296,19 @@ class Store:
                 self._mark_seen(aliased[article_id], article["categories"], now)
                 outcome["duplicate"] += 1
             elif article_id in stored:
-                if stored[article_id] != chash:
+                old = texts.get(article_id)
+                if old is not None and old["removed_at"] and self._mark_present(article_id, now):
+                    outcome["reappeared"] += 1
+                # The hash covers the title, date and body; the lead is compared apart (an edit of it alone
+                # is an edit too).
+                if stored[article_id] != chash or (
+                        old is not None and (old["summary"] or "") != (article.get("summary") or "")):
+                    if old is not None and content_changed(old, article):
+                        self._record_version(old, article, now)
+                        outcome["edited"] += 1
+                    if old is not None:  # a second copy of it in this batch compares with this one
+                        texts[article_id] = {**old, **{f: article.get(f) for f in VERSION_FIELDS},
+                                             "content_hash": chash, "changed_at": now, "removed_at": None}
                     self._update(article, now)
                     stored[article_id] = chash
                     by_hash[chash] = article_id
@@ -379,6 +405,8 @@ class Store:
         self.conn.execute("UPDATE articles_categories SET articles_id = ? WHERE articles_id = ?", [new, old])
         self.conn.execute("DELETE FROM article_aliases WHERE id = ?", [new])
         self.conn.execute("UPDATE article_aliases SET articles_id = ? WHERE articles_id = ?", [new, old])
+        self.conn.execute("UPDATE article_versions SET article_id = ? WHERE article_id = ?", [new, old])
+        self.conn.execute("UPDATE article_events SET article_id = ? WHERE article_id = ?", [new, old])
         self.conn.execute("INSERT OR IGNORE INTO article_aliases (id, url, articles_id) VALUES (?, ?, ?)",
                           [old, old_url, new])
         self._link(new, article["categories"])
@@ -392,6 +420,85 @@ class Store:
                     f"UNION SELECT articles_id FROM article_aliases WHERE id IN ({marks})", [*part, *part])]
                 for target in targets:
                     self._mark_seen(target, [category], now)
+
+    # --- history: re-checks, versions and removals ----------------------------------------------------------
+    def recheck_candidates(self, since: str | None) -> list[tuple[str, str, str, str]]:
+        """``(id, url, title, published_at)`` of the articles a run re-checks: published on or after ``since``
+        (``YYYY-MM-DD``), or, undated, first stored on or after it; every article when ``since`` is None.
+        Removed ones included (so that a reappearance is noticed). Newest first."""
+        columns = "SELECT id, url, title, published_at FROM articles"
+        order = "ORDER BY published_at DESC NULLS LAST, id"
+        if since is None:
+            return list(self.conn.execute(f"{columns} {order}"))
+        return list(self.conn.execute(
+            f"{columns} WHERE published_at >= ? OR (published_at IS NULL AND first_seen_at >= ?) {order}",
+            [since, since]))
+
+    def removed_ids(self, ids) -> set[str]:
+        """Which of these stored articles are marked removed."""
+        found: set[str] = set()
+        for part in chunks(list(ids)):
+            found |= {r[0] for r in self.conn.execute(
+                f"SELECT id FROM articles WHERE removed_at IS NOT NULL AND id IN ({','.join('?' * len(part))})",
+                part)}
+        return found
+
+    def mark_removed(self, article_id: str, detail: str) -> bool:
+        """The portal no longer serves this stored article: mark it, once (the time it was first found gone),
+        never delete it. True if newly marked."""
+        now = utcnow()
+        with self.db.atomic():
+            cursor = self.conn.execute("UPDATE articles SET removed_at = ? WHERE id = ? AND removed_at IS NULL",
+                                       [now, article_id])
+            if cursor.rowcount:
+                self.conn.execute("INSERT INTO article_events (article_id, at, event, detail) "
+                                  "VALUES (?, ?, 'removed', ?)", [article_id, now, detail])
+        if cursor.rowcount:
+            self.counts["removed"] += 1
+            if self.stats is not None:
+                self.stats.inc_value("monre/items/removed")
+        return bool(cursor.rowcount)
+
+    def _mark_present(self, article_id: str, now: str) -> bool:
+        """The portal serves the article again: clear its removal mark and record it. True if it was marked."""
+        cursor = self.conn.execute("UPDATE articles SET removed_at = NULL WHERE id = ? AND removed_at IS NOT NULL",
+                                   [article_id])
+        if cursor.rowcount:
+            self.conn.execute("INSERT INTO article_events (article_id, at, event) VALUES (?, ?, 'reappeared')",
+                              [article_id, now])
+        return bool(cursor.rowcount)
+
+    def _stored_texts(self, ids: list[str]) -> dict[str, dict]:
+        """The stored text and history columns of these articles."""
+        found: dict[str, dict] = {}
+        for part in chunks(ids):
+            cursor = self.conn.execute(
+                f"SELECT {_STORED_FIELDS} FROM articles WHERE id IN ({','.join('?' * len(part))})", part)
+            names = [d[0] for d in cursor.description]
+            for row in cursor:
+                found[row[0]] = dict(zip(names, row))
+        return found
+
+    def _record_version(self, old: dict, new: dict, now: str) -> int:
+        """Keep ``old`` (the stored row) and ``new`` (the article fetched now) as versions; return the new
+        number. The caller then writes ``new`` into ``articles`` as the latest text."""
+        article_id = old["id"]
+        insert = ("INSERT INTO article_versions (article_id, version, seen_at, title, summary, body_text, "
+                  "content_hash) VALUES (?, ?, ?, ?, ?, ?, ?)")
+        count = self.conn.execute("SELECT max(version) FROM article_versions WHERE article_id = ?",
+                                  [article_id]).fetchone()[0]
+        if not count:  # the first change: the text stored until now becomes version 1
+            self.conn.execute(insert, [article_id, 1, old.get("changed_at") or old.get("first_seen_at") or now,
+                                       old.get("title"), old.get("summary"), old.get("body_text"),
+                                       old.get("content_hash")])
+            count = 1
+        version = count + 1
+        self.conn.execute(insert, [article_id, version, now, new.get("title"), new.get("summary"),
+                                   new.get("body_text"), new.get("content_hash")])
+        self.conn.execute("UPDATE articles SET versions = ?, changed_at = ? WHERE id = ?", [version, now, article_id])
+        self.conn.execute("INSERT INTO article_events (article_id, at, event, version) VALUES (?, ?, 'edited', ?)",
+                          [article_id, now, version])
+        return version
 
     # --- crawl runs -----------------------------------------------------------------------------------
     def fail_interrupted_runs(self) -> None:
@@ -424,6 +531,12 @@ class Store:
         assignments = ", ".join(f"{c} = ?" for c in values)
         with self.db.atomic():
             self.conn.execute(f"UPDATE crawl_runs SET {assignments} WHERE id = ?", [*values.values(), run_id])
+
+
+def content_changed(old: dict, new: dict) -> bool:
+    """Did the article's own content (title, lead, body text) change? Compared in NFC."""
+    return any(unicodedata.normalize("NFC", old.get(f) or "") != unicodedata.normalize("NFC", new.get(f) or "")
+               for f in VERSION_FIELDS)
 
 
 def _row(article: dict) -> dict:

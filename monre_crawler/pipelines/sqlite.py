@@ -48,8 +48,10 @@ class SQLitePipeline:
         except sqlite3.DatabaseError as exc:
             self._give_up(exc)
         counts = self.store.counts
-        logger.info("Stored: %d new, %d updated, %d unchanged, %d duplicates",
-                    counts["new"], counts["updated"], counts["unchanged"], counts["duplicate"])
+        logger.info("Stored: %d new, %d updated (%d edited: a new version), %d unchanged, %d duplicates; "
+                    "%d found removed, %d back on the portal",
+                    counts["new"], counts["updated"], counts["edited"], counts["unchanged"], counts["duplicate"],
+                    counts["removed"], counts["reappeared"])
 
     def _give_up(self, exc):
         """The archive cannot be written (disk full, file removed…): stop the crawl, keep what is stored."""
