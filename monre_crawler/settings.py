@@ -105,3 +105,8 @@ MAE_BACKFILL = "auto"  # default of `-a backfill`: auto, new, all, off, or a num
 MAE_BACKFILL_MAX_IDS = 30000  # ids probed per run at most (at 1 request/s: about 8 hours)
 MAE_BACKFILL_MAX_GAP = 300  # stop after this many missing ids in a row below everything found
 MAE_BACKFILL_BATCH = 20  # ids scheduled at a time, when the crawl has nothing else to do
+
+# --- History: edits and removals (project settings; README "Edits and removals") -----------------------------
+# An incremental run re-fetches the articles published within this many days (undated ones: first stored
+# within them) to notice edits and removals; 0 turns re-checks off (full=1 re-checks every article anyway).
+MONRE_RECHECK_DAYS = 21

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import deque
+from datetime import datetime, timedelta, timezone
 from urllib.parse import urlsplit, urlunsplit
 
 import scrapy
@@ -28,6 +29,8 @@ from ..text import clean, fold, for_message, nfc
 from ..urls import canonical_url, url_id
 
 ARTICLE_PRIORITY = 10  # articles of a listing page go before the next listing page: few pending at once
+RECHECK_PRIORITY = -10  # re-checks of stored articles come after the listings and the new articles
+STORED = "monre_stored"  # request meta: the article is in the archive (a 404 then means it was removed)
 PERMANENT_STATUSES = (404, 410)
 
 
@@ -51,6 +54,12 @@ class PortalSpider(scrapy.Spider):
         (default) for an incremental run, which fetches only articles not stored yet and stops paging a
         category at the first listing page whose articles are all stored (once that category has been
         crawled to its end by an earlier, completed run).
+
+    Every run also re-checks stored articles, to notice edits and removals (README "Edits and removals"):
+    an incremental run those published within the last ``MONRE_RECHECK_DAYS`` days (undated ones: first
+    stored within them) and those marked removed that a listing shows again; ``full=1`` every stored
+    article. A re-checked article that answers 404/410 or is redirected to the home page or an error page
+    is marked removed; a 5xx or a timeout is an error of the run, not a removal.
     """
 
     profile: Profile  # set by each portal's spider
@@ -135,6 +144,7 @@ class PortalSpider(scrapy.Spider):
             yield scrapy.Request(url, callback=self.parse_listing, errback=self.on_error,
                                  cb_kwargs={"category": name, "page": 1, "seen_pages": frozenset()})
         yield from self._lost_article_requests(set(selected))
+        yield from self._rechecks()
 
     def _lost_article_requests(self, selected: set[str]):
         """Articles that earlier runs lost (``lost_articles``), of the categories crawled now: fetched directly,
@@ -153,6 +163,29 @@ class PortalSpider(scrapy.Spider):
             yield scrapy.Request(url, callback=self.parse_article, errback=self.on_error, priority=ARTICLE_PRIORITY,
                                  cb_kwargs={"article_id": article_id, "url": url, "category": (categories or [None])[0],
                                             "listing": ListingEntry(url, "", "")})
+
+    def _rechecks(self):
+        """Fetch stored articles again: recent ones (incremental run) or all (``full=1``)."""
+        days = self.settings.getint("MONRE_RECHECK_DAYS")
+        if self.state.full:
+            since = None
+        elif days > 0:
+            since = (datetime.now(timezone.utc) - timedelta(days=days)).strftime("%Y-%m-%d")
+        else:
+            return
+        pending, refetched = self.state.pending, self.state.refetched
+        for article_id, url, title, published_at in self.store.recheck_candidates(since):
+            if article_id in pending or article_id in refetched:
+                continue
+            refetched.add(article_id)
+            pending[article_id] = []
+            self.crawler.stats.inc_value("monre/rechecks")
+            # The stored title and date stand in for the listing entry's (a page without a date keeps its date).
+            listing = ListingEntry(url=url, title=title or "", date_text=published_at or "")
+            yield scrapy.Request(url, callback=self.parse_article, errback=self.on_error, priority=RECHECK_PRIORITY,
+                                 meta={STORED: True},
+                                 cb_kwargs={"article_id": article_id, "url": url, "category": None,
+                                            "listing": listing})
 
     # --- listings -------------------------------------------------------------------------------------------------
     def parse_listing(self, response, category: str, page: int, seen_pages: frozenset):
@@ -197,14 +230,16 @@ class PortalSpider(scrapy.Spider):
                                 "fetching them %d at a time", category, page, response.url, len(ids),
                                 max_entries, self._chunk)
         stored = self.store.known_ids(ids)
+        removed = set()
         if stored:
             yield ListingSighting(category=category, article_ids=sorted(stored))
+            removed = self.store.removed_ids(stored)  # listed again: fetch them, they may be back
         all_stored = len(stored) == len(ids)
         del ids
         if stream is not None:
-            wanted = self._wanted(self._listed(ListingStream(full_page, self.profile)), stored, category)
+            wanted = self._wanted(self._listed(ListingStream(full_page, self.profile)), stored, category, removed)
         else:
-            wanted = list(self._wanted(entries, stored, category))
+            wanted = list(self._wanted(entries, stored, category, removed))
         if not self.state.full and all_stored and category in self.state.categories_complete_before:
             self.logger.debug("%s: every article on page %d is stored: done (incremental run)", category, page)
             self.state.categories_done.add(category)
@@ -243,9 +278,10 @@ class PortalSpider(scrapy.Spider):
             if self.profile.is_article_url(url) and urlsplit(url).netloc == netloc:
                 yield url_id(url), url, entry
 
-    def _wanted(self, entries, stored: set[str], category: str):
+    def _wanted(self, entries, stored: set[str], category: str, removed: set[str] = frozenset()):
         """The arguments of a request for each listed article not stored yet (all of them once per run with
-        full=1), each article fetched once whatever the number of categories and spellings it is listed under."""
+        full=1; and the stored ones marked ``removed``), each article fetched once whatever the number of
+        categories and spellings it is listed under."""
         pending = self.state.pending
         for article_id, url, entry in entries:
             if article_id in pending:  # listed again (another category, another spelling of its URL)
@@ -256,16 +292,16 @@ class PortalSpider(scrapy.Spider):
             if self.state.listed_again(article_id, category):  # lost earlier in this run: not fetched twice
                 continue
             if article_id in stored:
-                if not self.state.full or article_id in self.state.refetched:
+                if (not self.state.full and article_id not in removed) or article_id in self.state.refetched:
                     continue
                 self.state.refetched.add(article_id)
             pending[article_id] = [category]
-            yield article_id, url, category, entry.title, entry.date_text
+            yield article_id, url, category, entry.title, entry.date_text, article_id in stored
 
-    def _article_request(self, article_id, url, category, title, date_text):
+    def _article_request(self, article_id, url, category, title, date_text, stored=False):
         listing = ListingEntry(url=url, title=title, date_text=date_text)
         return scrapy.Request(url, callback=self.parse_article, errback=self.on_error, priority=ARTICLE_PRIORITY,
-                              cb_kwargs={"article_id": article_id, "url": url, "category": category,
+                              meta={STORED: stored}, cb_kwargs={"article_id": article_id, "url": url, "category": category,
                                          "listing": listing})
 
     @property
@@ -317,12 +353,25 @@ class PortalSpider(scrapy.Spider):
             callback=self.parse_listing, errback=self.on_error, cb_kwargs=kwargs)
 
     # --- articles ----------------------------------------------------------------------------------------------------
-    def parse_article(self, response, article_id: str, url: str, category: str, listing: ListingEntry):
+    def parse_article(self, response, article_id: str, url: str, category: str | None, listing: ListingEntry):
         response = self._with_encoding(response)
         if response is None:
             self._unreadable(article_id, url, category, "not an HTML page")
             return
         try:
+            if response.meta.get(STORED) and response.meta.get("redirect_urls"):
+                gone = "the home page" if self._is_home(response.url) else (
+                    "an error page" if extract.is_error_page(response, self.profile) else None)
+                if gone:
+                    self._removed(article_id, f"redirected to {gone} ({response.url})")
+                    return
+                moved = canonical_url(response.url, self.base_url, self.profile.keeps_param)
+                if urlsplit(moved).path.lower() != urlsplit(url).path.lower():
+                    # Another page now (not the same one with another query): neither an edit nor a removal.
+                    self.crawler.stats.inc_value("monre/rechecks/moved")
+                    self.logger.warning("Re-checked article %s now redirects to %s: kept as it was", url, moved)
+                    self.state.pending.pop(article_id, None)
+                    return
             if extract.is_error_page(response, self.profile):
                 yield from self._retry_error_page(response, category, article_id)
                 return
@@ -338,7 +387,7 @@ class PortalSpider(scrapy.Spider):
             self._unreadable(article_id, url, category, f"{type(exc).__name__}: {exc}")
             return
         self._report_unsafe_urls(item)
-        item.categories = self.state.pending.pop(article_id, [category])
+        item.categories = self.state.pending.pop(article_id, [category] if category else [])
         yield item
 
     def _report_unsafe_urls(self, item) -> None:
@@ -347,6 +396,13 @@ class PortalSpider(scrapy.Spider):
             self.crawler.stats.inc_value("monre/unsafe_urls", len(item.unsafe_urls))
             self.logger.warning("%s: dropped %d link(s) or image(s) that are not http(s) URLs: %s", item.url,
                                 len(item.unsafe_urls), ", ".join(repr(u[:80]) for u in item.unsafe_urls[:5]))
+
+    def _is_home(self, url: str) -> bool:
+        """Is ``url`` the portal's home page (where a portal may send the URL of a removed page)?"""
+        parts = urlsplit(url)
+        home = self.profile.home_path.lower().rstrip("/")
+        return parts.netloc == urlsplit(self.base_url).netloc and parts.path.lower().rstrip("/") in (
+            "", home, "/default.aspx", "/pages/default.aspx")
 
     def _with_encoding(self, response):
         """The response, read in the portal's encoding when neither the header nor the page declares one.
@@ -380,13 +436,24 @@ class PortalSpider(scrapy.Spider):
         self.crawler.stats.inc_value("monre/errors/error_page")
         title = for_message(response.css("title::text").get())
         self.logger.error("%s answered with an error page (%r) after retries", response.url, title)
+        if self._recheck_failed(response.request, category, article_id):
+            return
         url = response.request.cb_kwargs.get("url") or response.request.url  # an article's canonical URL
         self.state.lose(url, f"error page {title!r}", category, article_id, page)
+
+    def _removed(self, article_id: str, detail: str) -> None:
+        """A stored article is gone from the portal: mark it removed (the archive keeps it)."""
+        self.state.pending.pop(article_id, None)
+        if self.store.mark_removed(article_id, detail):
+            self.logger.warning("Removed from the portal: article %s (%s); kept in the archive", article_id, detail)
 
     def on_error(self, failure):
         request = failure.request
         kwargs = request.cb_kwargs
         category, article_id = kwargs.get("category"), kwargs.get("article_id")
+        if failure.check(HttpError) and failure.value.response.status in PERMANENT_STATUSES and request.meta.get(STORED):
+            self._removed(article_id, f"HTTP {failure.value.response.status}")
+            return
         if failure.check(HttpError) and failure.value.response.status in PERMANENT_STATUSES:
             self.crawler.stats.inc_value("monre/dead_links")
             self.logger.warning("Dead link: %s answered %d", request.url, failure.value.response.status)
@@ -414,4 +481,16 @@ class PortalSpider(scrapy.Spider):
         if category is None and article_id is None:  # the home page
             self.state.unreachable = f"{request.url} ({reason})"
             return
+        if self._recheck_failed(request, category, article_id):
+            return
         self.state.lose(kwargs.get("url") or request.url, reason, category, article_id, kwargs.get("page"))
+
+    def _recheck_failed(self, request, category, article_id) -> bool:
+        """A re-check that failed (5xx, timeout, an error page after retries) loses nothing: the archive keeps
+        the article as it was and the next night's re-check tries again. Not a removal either."""
+        if not (request.meta.get(STORED) and category is None):
+            return False
+        for name in self.state.pending.pop(article_id, None) or []:  # listed meanwhile: page it again next run
+            self.state.categories_failed.add(self.state.category_key(name))
+        self.crawler.stats.inc_value("monre/rechecks/failed")
+        return True

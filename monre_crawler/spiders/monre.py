@@ -19,6 +19,8 @@ class MonreSpider(PortalSpider):
         Comma-separated category names to crawl (case and diacritics ignored). Default: every category.
     ``full``
         ``1`` to fetch every listed article again; ``0`` (default) for an incremental run.
+
+    Every run also re-checks stored articles for edits and removals (recent ones; all with ``full=1``).
     """
 
     name = "monre"
