@@ -546,6 +546,7 @@ class Site:
         self._next_id = 0
         self._rng = random.Random(f"mutations:{seed}")
         self._plans: dict = {}
+        self.removed: dict[str, str] = {}  # lower-cased slug -> how its URL answers (see remove())
         for a in articles:
             self._register(a)
         for lst in self._lists.values():
@@ -770,6 +771,31 @@ class Site:
                 article.paragraphs = ps
             article.version += 1
             self._touch()
+            return article
+
+    REMOVAL_ANSWERS = ("404", "410", "home", "error", "503")
+
+    def remove(self, article: Article, how: str = "404") -> Article:
+        """Take *article* down: the listings drop it and its URL answers as *how* says: ``"404"`` or
+        ``"410"`` (with the "Không tìm thấy trang" page), ``"home"`` (302 to the home page) or ``"error"``
+        (302 to an error page served with status 200); or ``"503"``, a transient failure that is not a
+        removal (a crawler must not mark it removed).  :meth:`restore` puts it back."""
+        if how not in self.REMOVAL_ANSWERS:
+            raise ValueError(f"how must be one of {self.REMOVAL_ANSWERS}, not {how!r}")
+        with self.lock:
+            for c in article.categories:
+                if article in self._lists[c]:
+                    self._lists[c].remove(article)
+            self.removed[article.slug.lower()] = how
+            self._touch()
+            return article
+
+    def restore(self, article: Article) -> Article:
+        """Publish a removed article again, same URL and content, back in its categories' listings."""
+        with self.lock:
+            if self.removed.pop(article.slug.lower(), None) is not None:
+                self._insert_sorted(article)
+                self._touch()
             return article
 
     def add_repost(self, article: Article, category: str | None = None) -> Article:

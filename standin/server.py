@@ -17,6 +17,8 @@ Routes (paths are matched case-insensitively, as SharePoint does):
   serves the last page again; unknown category -> 404.
 * ``/Pages/<slug>.aspx`` - article (any query such as ``?Source=`` ignored).
 * ``/Documents/…`` - attached documents (only with the ``attachments`` fault).
+* an article taken down with ``site.remove(article, how)``: 404 or 410, or a 302 to ``/`` or to
+  ``/_layouts/15/error.aspx`` (SharePoint's error page, served with 200).
 * anything else - 404 with SharePoint's "Không tìm thấy trang" page.
 
 Content-Type is ``text/html; charset=utf-8`` (HTTP/1.1, keep-alive, always a
@@ -273,8 +275,14 @@ class Portal:
             return _Response(200, pages.render_home(site).encode())
         if low == "/pages/chuyenmuc.aspx":
             return self._listing(method, raw_path, split.query, fields)
+        if low == ERROR_PATH:
+            return _Response(200, pages.render_not_found(site).encode())
         m = _ARTICLE_RE.match(low)
         if m:
+            with site.lock:
+                how = site.removed.get(m.group(1))
+            if how is not None:
+                return _removed_answer(site, how)
             return self._article(m.group(1), split.query)
         if low.startswith("/documents/") and plan.active("attachments"):
             ext = low.rsplit(".", 1)[-1]
@@ -361,6 +369,18 @@ class Portal:
         if plan.hits("huge", s):
             return _Response(200, _pad(body, int(plan.param("huge"))), ctype, delay=delay)
         return _Response(200, body, ctype, delay=delay)
+
+
+ERROR_PATH = "/_layouts/15/error.aspx"
+
+
+def _removed_answer(site: Site, how: str) -> _Response:
+    """What the URL of an article taken down with ``site.remove(article, how)`` answers."""
+    if how == "home":
+        return _Response(302, b"", headers=[("Location", "/")])
+    if how == "error":
+        return _Response(302, b"", headers=[("Location", ERROR_PATH)])
+    return _Response(int(how), pages.render_not_found(site).encode())
 
 
 def _int(v, default: int) -> int:
