@@ -1,0 +1,199 @@
+"""Datasette plugin for the monre archive's history: edits, removals and feeds.
+
+Loaded with ``--plugins-dir plugins`` (beside ``monre_pages.py``). It adds:
+
+- :func:`diff_words`, a readable word-level diff of two texts (pure: no Datasette needed; the tests
+  import it from this file);
+- on an article's page (``templates/row-monre-articles.html``), the article's versions and a diff between
+  any two of them (``?diff_from=1&diff_to=2``; default: the last two), and its removal/reappearance
+  events: the template reads them from ``monre_history``, a template variable set here;
+- the Atom feeds' links to the archive's pages are relative (``articles/<id>``, resolved against the feed's
+  own URL, whatever host or ``base_url`` Datasette is served under); this plugin adds ``xml:base`` with the
+  feed's absolute URL so that every reader, and feedparser, resolves them to absolute links.
+
+The feeds themselves are canned queries of ``metadata.yml`` rendered by ``datasette-atom``.
+"""
+
+from __future__ import annotations
+
+import difflib
+import html
+import re
+import unicodedata
+
+from datasette import hookimpl
+from markupsafe import Markup
+
+DATABASE = "monre"
+
+# --- word-level diff --------------------------------------------------------------------------------------
+# Words (letters, digits and what joins them: "2.000", "QĐ-BTNMT", "ha/năm") and runs of whitespace, so that
+# a changed figure or name is one changed word, and punctuation stays with the word it is written against.
+_TOKENS = re.compile(r"\s+|\S+")
+
+
+def _tokens(text: str) -> list[str]:
+    return _TOKENS.findall(unicodedata.normalize("NFC", text or ""))
+
+
+def diff_chunks(old: str, new: str) -> list[tuple[str, str, str]]:
+    """The word-level difference of two texts as ``(tag, old_part, new_part)`` chunks, in order.
+
+    ``tag`` is ``equal``, ``delete``, ``insert`` or ``replace``. Both texts are compared in NFC (the same
+    chunks for NFC and NFD input); the spaces between two changed words belong to the change, so that a
+    rewritten phrase is one removed and one added run, not a mosaic.
+    """
+    a, b = _tokens(old), _tokens(new)
+    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    chunks: list[list] = []
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        chunks.append([tag, "".join(a[i1:i2]), "".join(b[j1:j2])])
+    # Absorb a whitespace-only "equal" chunk between two changes into the changes around it.
+    merged: list[list] = []
+    index = 0
+    while index < len(chunks):
+        tag, old_part, new_part = chunks[index]
+        if (tag == "equal" and not old_part.strip() and merged and merged[-1][0] != "equal"
+                and index + 1 < len(chunks) and chunks[index + 1][0] != "equal"):
+            following = chunks[index + 1]
+            previous = merged[-1]
+            previous[1] += old_part + following[1]
+            previous[2] += new_part + following[2]
+            previous[0] = _tag(previous[1], previous[2])
+            index += 2
+            continue
+        if tag != "equal" and merged and merged[-1][0] != "equal":
+            previous = merged[-1]
+            previous[1] += old_part
+            previous[2] += new_part
+            previous[0] = _tag(previous[1], previous[2])
+        else:
+            merged.append([tag, old_part, new_part])
+        index += 1
+    return [tuple(chunk) for chunk in merged]
+
+
+def _tag(old_part: str, new_part: str) -> str:
+    if old_part and new_part:
+        return "replace"
+    return "delete" if old_part else "insert"
+
+
+def diff_words(old: str, new: str) -> str:
+    """HTML of the word-level diff of ``old`` → ``new``: removed words in ``<del>``, added ones in ``<ins>``.
+
+    Every piece of text is HTML-escaped (the texts are the portal's, untrusted); line breaks are kept as
+    they are (render inside ``white-space: pre-wrap``). Vietnamese stays intact: words are compared and
+    shown whole, in NFC, so NFC and NFD inputs give the same HTML.
+    """
+    out = []
+    for tag, old_part, new_part in diff_chunks(old, new):
+        if tag == "equal":
+            out.append(html.escape(new_part, quote=False))
+            continue
+        if old_part:
+            out.append(f"<del>{html.escape(old_part, quote=False)}</del>")
+        if new_part:
+            out.append(f"<ins>{html.escape(new_part, quote=False)}</ins>")
+    return "".join(out)
+
+
+# --- the article page: versions, diff, removal ---------------------------------------------------------------
+def _version_number(value, default: int, last: int) -> int:
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return default
+    return number if 1 <= number <= last else default
+
+
+async def _article_history(datasette, request) -> dict:
+    article_id = (request.url_vars or {}).get("pks") if request else None
+    if not article_id:
+        return {}
+    db = datasette.get_database(DATABASE)
+    tables = set(await db.table_names())
+    if not {"article_versions", "article_events"} <= tables:  # an archive not upgraded yet
+        return {}
+    versions = [dict(row) for row in (await db.execute(
+        "select version, seen_at, title, summary, body_text, content_hash from article_versions "
+        "where article_id = ? order by version", [article_id])).rows]
+    events = [dict(row) for row in (await db.execute(
+        "select at, event, version, detail from article_events where article_id = ? order by at, id",
+        [article_id])).rows]
+    history = {"versions": versions, "events": events, "diff": None}
+    if len(versions) >= 2:
+        last = len(versions)
+        to = _version_number(request.args.get("diff_to"), last, last)
+        start = _version_number(request.args.get("diff_from"), max(1, to - 1), last)
+        old, new = versions[start - 1], versions[to - 1]
+        history["diff"] = {
+            "old_version": start,
+            "new_version": to,
+            **{field: Markup(diff_words(old[field] or "", new[field] or ""))
+               for field in ("title", "summary", "body_text")},
+        }
+    return history
+
+
+@hookimpl
+def extra_template_vars(view_name, database, table, request, datasette):
+    if database != DATABASE or table != "articles":
+        return {}
+    if view_name == "row":
+        async def inner():
+            return {"monre_history": await _article_history(datasette, request)}
+        return inner
+    return {}
+
+
+# --- feeds -------------------------------------------------------------------------------------------------------
+@hookimpl(trylast=True)
+def register_output_renderer(datasette):
+    """datasette-atom's ``.atom`` renderer, with two fixes: an empty result is an empty feed (datasette-atom
+    0.9 answers 500: it takes the max of no dates), and the feed carries ``xml:base`` (its own URL), against
+    which the archive links of the canned feeds (``articles/<id>``) resolve to absolute URLs.
+
+    ``trylast``: Datasette keeps the last renderer registered for an extension, so this one wins over
+    datasette-atom's own, which it calls. Without datasette-atom installed, nothing is registered.
+    """
+    try:
+        import datasette_atom
+    except ImportError:
+        return None
+
+    def render(datasette, request, sql, columns, rows, database, table, query_name, view_name, data):
+        if not rows and datasette_atom.REQUIRED_COLUMNS.issubset(columns):
+            response = _empty_feed(datasette, request, database, query_name, sql)
+        else:
+            response = datasette_atom.render_atom(datasette, request, sql, columns, rows, database, table,
+                                                  query_name, view_name, data)
+        if getattr(response, "status", 200) == 200 and isinstance(response.body, (str, bytes)):
+            body = response.body.decode("utf-8") if isinstance(response.body, bytes) else response.body
+            base = html.escape(request.url, quote=True)
+            body = body.replace('<feed xmlns="http://www.w3.org/2005/Atom"',
+                                f'<feed xmlns="http://www.w3.org/2005/Atom" xml:base="{base}"', 1)
+            response.body = body
+        return response
+
+    return {"extension": "atom", "render": render, "can_render": datasette_atom.can_render_atom}
+
+
+def _empty_feed(datasette, request, database, query_name, sql):
+    from datetime import datetime, timezone
+
+    from datasette.utils.asgi import Response
+    from feedgen.feed import FeedGenerator
+
+    title = sql
+    if query_name:
+        try:
+            title = datasette.metadata(database=database)["queries"][query_name]["title"]
+        except (KeyError, TypeError):
+            pass
+    feed = FeedGenerator()
+    feed.id(request.url)
+    feed.link(href=request.url, rel="self")
+    feed.title(title)
+    feed.updated(datetime.now(timezone.utc))
+    return Response(feed.atom_str(pretty=True), content_type="application/xml; charset=utf-8", status=200)
