@@ -26,7 +26,10 @@ from .utils import open_store
 ROOT = Path(__file__).resolve().parent.parent
 METADATA = ROOT / "metadata.yml"
 TABLES = ["articles", "categories", "articles_categories", "article_aliases", "crawl_runs", "crawl_state",
-          "lost_articles"]
+          "lost_articles", "article_versions", "article_events"]
+# Canned queries of edits and removals: empty after one crawl (tests/test_history.py runs them on nights
+# with edits and removals).
+HISTORY_QUERIES = {"feed_edits", "feed_removals", "recently_edited", "recently_removed"}
 
 
 def load_metadata() -> dict:
@@ -271,7 +274,7 @@ def test_every_canned_query_runs(client, crawled_db):
     for name, query in queries.items():
         needed = set(re.findall(r":(\w+)", query["sql"]))
         rows = canned(client, name, **{k: v for k, v in params.items() if k in needed})
-        assert rows, name
+        assert rows or name in HISTORY_QUERIES, name
 
 
 def test_canned_articles_in_category(client, crawled_db):
