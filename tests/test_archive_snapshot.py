@@ -25,7 +25,8 @@ from .conftest import crawl, rows
 SNAPSHOT = __import__("pathlib").Path(__file__).parent / "files" / "archive-snapshot.json"
 FAULTS = {"nfd", "no_date", "dead_link", "attachments", "error_500_once", "no_charset", "invalid_utf8",
           "error_page_200", "truncated", "no_title", "redirect"}
-TIMES = {"first_seen_at", "last_seen_at", "started_at", "finished_at", "updated_at", "first_lost_at", "last_lost_at"}
+TIMES = {"first_seen_at", "last_seen_at", "started_at", "finished_at", "updated_at", "first_lost_at", "last_lost_at",
+         "changed_at", "removed_at", "seen_at", "at"}
 
 
 def _archive(db, portal_url: str) -> dict:
@@ -46,6 +47,8 @@ def _archive(db, portal_url: str) -> dict:
         "crawl_runs": table("SELECT * FROM crawl_runs ORDER BY id"),
         "crawl_state": table("SELECT * FROM crawl_state ORDER BY category"),
         "lost_articles": table("SELECT * FROM lost_articles ORDER BY id"),
+        "article_versions": table("SELECT * FROM article_versions ORDER BY article_id, version"),
+        "article_events": table("SELECT article_id, event, version, detail FROM article_events ORDER BY id"),
         "schema_version": rows(db, "PRAGMA user_version")[0]["user_version"],
     }
 
