@@ -9,7 +9,9 @@ Loaded with ``--plugins-dir plugins`` (beside ``monre_pages.py``). It adds:
   events: the template reads them from ``monre_history``, a template variable set here;
 - the Atom feeds' links to the archive's pages are relative (``articles/<id>``, resolved against the feed's
   own URL, whatever host or ``base_url`` Datasette is served under); this plugin adds ``xml:base`` with the
-  feed's absolute URL so that every reader, and feedparser, resolves them to absolute links.
+  feed's absolute URL so that every reader, and feedparser, resolves them to absolute links. It also gives
+  each entry its categories as Atom ``<category term="…">`` elements (from an ``atom_categories`` column,
+  a JSON list; datasette-atom has no categories of its own), and answers an empty feed for no rows.
 
 The feeds themselves are canned queries of ``metadata.yml`` rendered by ``datasette-atom``.
 """
@@ -169,14 +171,34 @@ def register_output_renderer(datasette):
             response = datasette_atom.render_atom(datasette, request, sql, columns, rows, database, table,
                                                   query_name, view_name, data)
         if getattr(response, "status", 200) == 200 and isinstance(response.body, (str, bytes)):
-            body = response.body.decode("utf-8") if isinstance(response.body, bytes) else response.body
-            base = html.escape(request.url, quote=True)
-            body = body.replace('<feed xmlns="http://www.w3.org/2005/Atom"',
-                                f'<feed xmlns="http://www.w3.org/2005/Atom" xml:base="{base}"', 1)
-            response.body = body
+            response.body = _complete_feed(response.body, request.url, rows if "atom_categories" in columns else [])
         return response
 
     return {"extension": "atom", "render": render, "can_render": datasette_atom.can_render_atom}
+
+
+_ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+def _complete_feed(body, url: str, rows) -> bytes:
+    """The feed with ``xml:base`` (its own URL) and each entry's categories (``atom_categories`` of its row)."""
+    import json
+
+    from lxml import etree
+
+    root = etree.fromstring(body.encode("utf-8") if isinstance(body, str) else body)
+    root.set("{http://www.w3.org/XML/1998/namespace}base", url)
+    categories = {}
+    for row in rows:
+        try:
+            names = json.loads(row["atom_categories"] or "[]")
+        except (TypeError, ValueError):
+            names = []
+        categories[str(row["atom_id"])] = [n for n in names if isinstance(n, str)] if isinstance(names, list) else []
+    for entry in root.iter(f"{_ATOM}entry"):
+        for name in categories.get(entry.findtext(f"{_ATOM}id"), []):
+            etree.SubElement(entry, f"{_ATOM}category").set("term", name)
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
 
 def _empty_feed(datasette, request, database, query_name, sql):

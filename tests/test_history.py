@@ -440,6 +440,7 @@ def check_entry(entry, nights, aid):
 
     for name in json.loads(row["categories"]):
         assert name in content
+    assert [tag.term for tag in entry.get("tags", [])] == json.loads(row["categories"])
 
 
 def test_feed_of_the_latest_articles_lists_the_new_ones(nights, night2_pages):
