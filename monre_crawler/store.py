@@ -11,7 +11,9 @@ next run fetches again, and never leaves a half-written article. The journal is 
 The store also keeps the history of what the portal edited or removed: when a stored article comes back
 with its own content changed — its title, lead (``summary``) or body text, compared in NFC — the earlier
 and the new text go to ``article_versions`` (:meth:`Store._record_version`); a change of anything else the
-crawler stores (the date, images, source line) updates the article without a version. The page's chrome
+crawler stores (the date, images, source line) updates the article without a version, and so does a text
+read through another layout than the stored one (``template``: after a redesign, or a generic fallback
+instead of a layout's selectors, the text can differ by the reading alone; counted as ``relaid_out``). The page's chrome
 (header date, menus, sidebar) is never among the extracted fields. The spider reports removals
 (:meth:`Store.mark_removed`); an article fetched again is on the portal (its mark is cleared).
 """
@@ -40,7 +42,8 @@ __all__ = ["Store", "StoreError", "CrawlLocked", "describe_error", "utcnow"]
 
 # The article's own content: a change of one of these is an edit (a new version).
 VERSION_FIELDS = ("title", "summary", "body_text")
-_STORED_FIELDS = "id, title, summary, body_text, content_hash, first_seen_at, changed_at, versions, removed_at"
+_STORED_FIELDS = ("id, title, summary, body_text, content_hash, template, first_seen_at, changed_at, versions, "
+                  "removed_at")
 
 
 class CrawlLocked(StoreError):
@@ -304,8 +307,11 @@ class Store:
                 if stored[article_id] != chash or (
                         old is not None and (old["summary"] or "") != (article.get("summary") or "")):
                     if old is not None and content_changed(old, article):
-                        self._record_version(old, article, now)
-                        outcome["edited"] += 1
+                        if old["template"] == article.get("template"):
+                            self._record_version(old, article, now)
+                            outcome["edited"] += 1
+                        else:  # read through another layout: the text may differ by the reading, not the edit
+                            outcome["relaid_out"] += 1
                     if old is not None:  # a second copy of it in this batch compares with this one
                         texts[article_id] = {**old, **{f: article.get(f) for f in VERSION_FIELDS},
                                              "content_hash": chash, "changed_at": now, "removed_at": None}

@@ -773,13 +773,13 @@ class Site:
             self._touch()
             return article
 
-    REMOVAL_ANSWERS = ("404", "410", "home", "error", "503")
+    REMOVAL_ANSWERS = ("404", "410", "home", "error", "503", "moved")
 
     def remove(self, article: Article, how: str = "404") -> Article:
         """Take *article* down: the listings drop it and its URL answers as *how* says: ``"404"`` or
         ``"410"`` (with the "Không tìm thấy trang" page), ``"home"`` (302 to the home page) or ``"error"``
-        (302 to an error page served with status 200); or ``"503"``, a transient failure that is not a
-        removal (a crawler must not mark it removed).  :meth:`restore` puts it back."""
+        (302 to an error page served with status 200); or, neither of which is a removal, ``"503"`` (a
+        transient failure) or ``"moved"`` (301 to the newest other article, as a portal that renamed a page).  :meth:`restore` puts it back."""
         if how not in self.REMOVAL_ANSWERS:
             raise ValueError(f"how must be one of {self.REMOVAL_ANSWERS}, not {how!r}")
         with self.lock:

@@ -18,7 +18,8 @@ Routes (paths are matched case-insensitively, as SharePoint does):
 * ``/Pages/<slug>.aspx`` - article (any query such as ``?Source=`` ignored).
 * ``/Documents/…`` - attached documents (only with the ``attachments`` fault).
 * an article taken down with ``site.remove(article, how)``: 404 or 410, or a 302 to ``/`` or to
-  ``/_layouts/15/error.aspx`` (SharePoint's error page, served with 200).
+  ``/_layouts/15/error.aspx`` (SharePoint's error page, served with 200); 503 (``"503"``); or a 301 to
+  another article (``"moved"``).
 * anything else - 404 with SharePoint's "Không tìm thấy trang" page.
 
 Content-Type is ``text/html; charset=utf-8`` (HTTP/1.1, keep-alive, always a
@@ -380,6 +381,9 @@ def _removed_answer(site: Site, how: str) -> _Response:
         return _Response(302, b"", headers=[("Location", "/")])
     if how == "error":
         return _Response(302, b"", headers=[("Location", ERROR_PATH)])
+    if how == "moved":
+        target = next(a for a in site.latest(len(site.articles)) if a.slug.lower() not in site.removed)
+        return _Response(301, b"", headers=[("Location", target.path)])
     return _Response(int(how), pages.render_not_found(site).encode())
 
 

@@ -106,6 +106,18 @@ def test_a_change_outside_title_lead_and_text_updates_without_a_version(store):
     assert table(store, "select * from article_versions") == []
 
 
+def test_a_text_read_through_another_layout_is_not_an_edit(store):
+    """After a redesign (or a generic fallback instead of a layout's selectors) the text can differ by the
+    reading alone: the article is updated, no version is made."""
+    write(store, article())
+    outcome = write(store, article(template=None, body_text="Trang chủ Tin tức Đoạn một về đất đai.\n\nĐoạn hai."))
+    assert outcome["updated"] == 1 and outcome["edited"] == 0 and outcome["relaid_out"] == 1
+    assert table(store, "select * from article_versions") == []
+    assert table(store, "select template, versions from articles") == [{"template": None, "versions": 1}]
+    # Read through the same (new) layout again, an edit is a version.
+    assert write(store, article(template=None, body_text="Trang chủ Tin tức Đoạn một.\n\nĐoạn hai."))["edited"] == 1
+
+
 def test_the_same_text_in_nfd_is_not_an_edit(store):
     write(store, article())
     nfd = {k: unicodedata.normalize("NFD", v) for k, v in article().items() if k in VERSION_FIELDS}
@@ -203,7 +215,7 @@ def nights(tmp_path_factory):
 
     Night 1: the first crawl. Night 2 (incremental): one recent article has its title and one paragraph
     edited; four recent ones are taken down (404, 410, redirect home, redirect to an error page); one
-    answers 503 (a transient failure); one old article (outside the re-check window) is edited and another
+    answers 503 (a transient failure); one redirects to another article (moved, not removed); one old article (outside the re-check window) is edited and another
     removed; the chrome changes everywhere (the header's date; two new articles change the sidebar).
     Night 3 (incremental): the 404 one and the 503 one are back. Night 4: ``full=1``.
     """
@@ -219,11 +231,11 @@ def nights(tmp_path_factory):
                    key=lambda a: str(a.published), reverse=True)
     recent = [a for a in dated if str(a.published)[:10] >= (today - timedelta(days=18)).isoformat()]
     old = [a for a in dated if str(a.published)[:10] < (today - timedelta(days=25)).isoformat()]
-    assert len(recent) >= 7 and len(old) >= 2, "the generated site needs recent and old articles"
-    edited, gone_404, gone_410, gone_home, gone_error, flaky, chrome = recent[:7]
+    assert len(recent) >= 8 and len(old) >= 2, "the generated site needs recent and old articles"
+    edited, gone_404, gone_410, gone_home, gone_error, flaky, chrome, moved = recent[:8]
     old_edited, old_removed = old[:2]
     out.update(edited=edited, gone={"404": gone_404, "410": gone_410, "home": gone_home, "error": gone_error},
-               flaky=flaky, chrome=chrome, old_edited=old_edited, old_removed=old_removed)
+               flaky=flaky, chrome=chrome, moved=moved, old_edited=old_edited, old_removed=old_removed)
     with Portal(site) as portal:
         out["url"] = portal.url
         first = crawl(portal.url, db)
@@ -247,6 +259,7 @@ def nights(tmp_path_factory):
         for how, a in out["gone"].items():
             site.remove(a, how)
         site.remove(flaky, "503")
+        site.remove(moved, "moved")
         site.remove(old_removed, "404")
         site.today = today
         out["added"] = site.add_articles(2)
@@ -332,6 +345,13 @@ def test_a_transient_failure_is_not_a_removal(nights):
     for db in (nights["night2_db"], nights["night3_db"]):
         assert rows(db, "select removed_at from articles where id = ?", [flaky]) == [{"removed_at": None}]
     assert rows(nights["night2_db"], "select errors from crawl_runs where id = 2")[0]["errors"] >= 1
+
+
+def test_a_page_redirected_to_another_article_is_neither_edited_nor_removed(nights):
+    moved = nights["ids"][nights["moved"].slug]
+    row = rows(nights["night2_db"], "select title, versions, removed_at from articles where id = ?", [moved])[0]
+    assert row == {"title": nights["moved"].title, "versions": 1, "removed_at": None}
+    assert "now redirects to" in nights["night2"].stderr
 
 
 def test_night_3_a_reappeared_article_loses_its_mark(nights):
