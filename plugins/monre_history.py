@@ -100,6 +100,45 @@ def diff_words(old: str, new: str) -> str:
     return "".join(out)
 
 
+_PARAGRAPHS = re.compile(r"\n\s*\n|\n")
+
+
+def diff_paragraphs(old: str, new: str, context: int | None = 1) -> list[str]:
+    """The word-level diff of two texts paragraph by paragraph, as a list of HTML paragraphs.
+
+    Paragraphs (separated by line breaks) are aligned first, then each changed one is diffed word by word
+    (:func:`diff_words`). With ``context``, unchanged paragraphs more than ``context`` away from a change are
+    left out, each run of them replaced by one ``<p class="monre-unchanged">`` note: a long article with one
+    changed figure shows that figure, not the whole article. ``context=None`` keeps every paragraph.
+    """
+    a = [p for p in _PARAGRAPHS.split(unicodedata.normalize("NFC", old or "")) if p.strip()]
+    b = [p for p in _PARAGRAPHS.split(unicodedata.normalize("NFC", new or "")) if p.strip()]
+    blocks: list[tuple[bool, str]] = []  # (changed, html)
+    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            blocks += [(False, html.escape(p, quote=False)) for p in b[j1:j2]]
+        elif tag == "replace" and i2 - i1 == j2 - j1:  # paragraphs edited in place: one diff each
+            blocks += [(True, diff_words(x, y)) for x, y in zip(a[i1:i2], b[j1:j2])]
+        else:  # paragraphs added, removed, split or merged: one diff of the whole run
+            blocks.append((True, diff_words("\n\n".join(a[i1:i2]), "\n\n".join(b[j1:j2]))))
+    changed = [i for i, (is_change, _) in enumerate(blocks) if is_change]
+    out: list[str] = []
+    hidden = 0
+    for index, (is_change, text) in enumerate(blocks):
+        near = context is None or any(abs(index - c) <= context for c in changed)
+        if not near:
+            hidden += 1
+            continue
+        if hidden:
+            out.append(f'<p class="monre-unchanged">… {hidden} unchanged paragraph{"s" if hidden > 1 else ""} …</p>')
+            hidden = 0
+        out.append(f"<p>{text}</p>")
+    if hidden:
+        out.append(f'<p class="monre-unchanged">… {hidden} unchanged paragraph{"s" if hidden > 1 else ""} …</p>')
+    return out
+
+
 # --- the article page: versions, diff, removal ---------------------------------------------------------------
 def _version_number(value, default: int, last: int) -> int:
     try:
@@ -129,11 +168,14 @@ async def _article_history(datasette, request) -> dict:
         to = _version_number(request.args.get("diff_to"), last, last)
         start = _version_number(request.args.get("diff_from"), max(1, to - 1), last)
         old, new = versions[start - 1], versions[to - 1]
+        whole = request.args.get("diff_whole") == "1"
         history["diff"] = {
             "old_version": start,
             "new_version": to,
-            **{field: Markup(diff_words(old[field] or "", new[field] or ""))
-               for field in ("title", "summary", "body_text")},
+            "whole": whole,
+            **{field: Markup(diff_words(old[field] or "", new[field] or "")) for field in ("title", "summary")},
+            "body_text": Markup("".join(diff_paragraphs(old["body_text"] or "", new["body_text"] or "",
+                                                          context=None if whole else 1))),
         }
     return history
 

@@ -22,7 +22,7 @@ def _load_plugin():
 
 
 plugin = _load_plugin()
-diff_words, diff_chunks = plugin.diff_words, plugin.diff_chunks
+diff_words, diff_chunks, diff_paragraphs = plugin.diff_words, plugin.diff_chunks, plugin.diff_paragraphs
 
 
 def marked(html_text: str, tag: str) -> list[str]:
@@ -109,3 +109,39 @@ def test_each_side_of_the_diff_is_the_text_it_came_from(a, b):
     assert unmark(out, "del") == old
     assert unmark(out, "ins") == new
     assert all(tag in ("equal", "delete", "insert", "replace") for tag, _, _ in diff_chunks(old, new))
+
+
+PARAGRAPHS = [f"Đoạn {i}: Bộ Tài nguyên và Môi trường họp về đất đai lần {i}." for i in range(1, 11)]
+
+
+def test_paragraph_diff_shows_the_changed_paragraph_and_its_neighbours():
+    new = list(PARAGRAPHS)
+    new[4] = new[4].replace("đất đai", "đất rừng")
+    out = diff_paragraphs("\n\n".join(PARAGRAPHS), "\n\n".join(new))
+    assert out[0] == '<p class="monre-unchanged">… 3 unchanged paragraphs …</p>'
+    assert out[1:4] == [f"<p>{PARAGRAPHS[3]}</p>", f"<p>{diff_words(PARAGRAPHS[4], new[4])}</p>",
+                        f"<p>{PARAGRAPHS[5]}</p>"]
+    assert out[4] == '<p class="monre-unchanged">… 4 unchanged paragraphs …</p>' and len(out) == 5
+    assert marked("".join(out), "del") == ["đai"] and marked("".join(out), "ins") == ["rừng"]
+    whole = diff_paragraphs("\n\n".join(PARAGRAPHS), "\n\n".join(new), context=None)
+    assert len(whole) == 10 and "unchanged" not in "".join(whole)
+
+
+def test_paragraph_diff_of_added_and_removed_paragraphs():
+    new = PARAGRAPHS[:2] + ["Đoạn mới hoàn toàn."] + PARAGRAPHS[3:]  # paragraph 3 replaced
+    out = "".join(diff_paragraphs("\n".join(PARAGRAPHS), "\n".join(new), context=0))
+    assert marked(out, "del") == ["3: Bộ Tài nguyên và Môi trường họp về đất đai lần 3."]
+    assert marked(out, "ins") == ["mới hoàn toàn."]
+    out = "".join(diff_paragraphs("\n\n".join(PARAGRAPHS), "\n\n".join(PARAGRAPHS + ["Đoạn thêm."]), context=0))
+    assert marked(out, "ins") == ["Đoạn thêm."] and marked(out, "del") == []
+    out = "".join(diff_paragraphs("\n\n".join(PARAGRAPHS), "\n\n".join(PARAGRAPHS[1:]), context=0))
+    assert marked(out, "del") == [PARAGRAPHS[0]] and marked(out, "ins") == []
+
+
+def test_paragraph_diff_is_the_same_for_nfc_and_nfd_and_escaped():
+    old = "\n\n".join(PARAGRAPHS[:3])
+    new = "\n\n".join(PARAGRAPHS[:2] + ["Đoạn 3: <script>alert(1)</script> & đất"])
+    expected = diff_paragraphs(old, new)
+    assert diff_paragraphs(unicodedata.normalize("NFD", old), unicodedata.normalize("NFD", new)) == expected
+    assert "<script" not in "".join(expected) and "&lt;script&gt;" in "".join(expected)
+    assert diff_paragraphs(old, old) == ['<p class="monre-unchanged">… 3 unchanged paragraphs …</p>']

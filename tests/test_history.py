@@ -386,7 +386,7 @@ def night2_pages(nights):
 
 
 def _section(html: str, name: str) -> str:
-    match = re.search(rf'<div class="monre-diff monre-diff-{name}">(.*?)</div>', html, flags=re.S)
+    match = re.search(rf'<div class="[^"]*monre-diff-{name}">(.*?)</div>', html, flags=re.S)
     assert match, name
     return match.group(1)
 
@@ -405,6 +405,15 @@ def test_the_diff_page_marks_exactly_the_changed_words(nights, night2_pages):
     assert _marks(_section(html, "summary"), "del") == [] and _marks(_section(html, "summary"), "ins") == []
     assert _marks(_section(html, "body"), "del") == [old_word]
     assert _marks(_section(html, "body"), "ins") == [new_word]
+    # The changed paragraph and its neighbours, the rest left out; all of it on demand.
+    paragraphs = [p for p in nights["edited"].expected_body_text().split("\n\n") if p.strip()]
+    assert len(paragraphs) >= 4, "the edited article should be long enough to leave paragraphs out"
+    assert "unchanged paragraph" in _section(html, "body")
+    assert unescape(paragraphs[-1]) not in unescape(_section(html, "body"))
+    whole = night2_pages.get(f"/monre/articles/{edited}?diff_from=1&diff_to=2&diff_whole=1").text
+    assert "unchanged paragraph" not in _section(whole, "body")
+    assert all(unescape(p) in unescape(_section(whole, "body")) for p in paragraphs[2:])
+    assert _marks(_section(whole, "body"), "del") == [old_word]
     # Any two versions, either way round.
     reverse = night2_pages.get(f"/monre/articles/{edited}?diff_from=2&diff_to=1").text
     assert _marks(_section(reverse, "body"), "del") == [new_word]
