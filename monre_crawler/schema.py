@@ -174,7 +174,6 @@ HISTORY_SQL = [
     "CREATE INDEX IF NOT EXISTS idx_article_events_article_id ON article_events (article_id)",
     "CREATE INDEX IF NOT EXISTS idx_articles_changed_at ON articles (changed_at) WHERE changed_at IS NOT NULL",
     "CREATE INDEX IF NOT EXISTS idx_articles_removed_at ON articles (removed_at) WHERE removed_at IS NOT NULL",
-    "CREATE INDEX IF NOT EXISTS idx_articles_first_seen_at ON articles (first_seen_at)",
 ]
 # Added to ``articles`` when missing (ALTER TABLE … ADD COLUMN keeps existing rows: 1 version, not removed).
 ARTICLE_HISTORY_COLUMNS = {
