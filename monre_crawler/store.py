@@ -428,17 +428,17 @@ class Store:
                     self._mark_seen(target, [category], now)
 
     # --- history: re-checks, versions and removals ----------------------------------------------------------
-    def recheck_candidates(self, since: str | None) -> list[tuple[str, str, str, str]]:
-        """``(id, url, title, published_at)`` of the articles a run re-checks: published on or after ``since``
-        (``YYYY-MM-DD``), or, undated, first stored on or after it; every article when ``since`` is None.
-        Removed ones included (so that a reappearance is noticed). Newest first."""
-        columns = "SELECT id, url, title, published_at FROM articles"
+    def recheck_candidates(self, portal: str, since: str | None) -> list[tuple[str, str, str, str]]:
+        """``(id, url, title, published_at)`` of the articles of ``portal`` a run re-checks: published on or
+        after ``since`` (``YYYY-MM-DD``), or, undated, first stored on or after it; every article of the
+        portal when ``since`` is None. Removed ones included (so that a reappearance is noticed). Newest first."""
+        columns = "SELECT id, url, title, published_at FROM articles WHERE portal = ?"
         order = "ORDER BY published_at DESC NULLS LAST, id"
         if since is None:
-            return list(self.conn.execute(f"{columns} {order}"))
+            return list(self.conn.execute(f"{columns} {order}", [portal]))
         return list(self.conn.execute(
-            f"{columns} WHERE published_at >= ? OR (published_at IS NULL AND first_seen_at >= ?) {order}",
-            [since, since]))
+            f"{columns} AND (published_at >= ? OR (published_at IS NULL AND first_seen_at >= ?)) {order}",
+            [portal, since, since]))
 
     def removed_ids(self, ids) -> set[str]:
         """Which of these stored articles are marked removed."""

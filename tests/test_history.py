@@ -28,7 +28,7 @@ from .utils import open_store
 
 # --- the store ------------------------------------------------------------------------------------------------
 def article(aid="a1", **fields):
-    base = {"id": aid, "url": f"https://monre.gov.vn/Pages/{aid}.aspx", "title": "Tiêu đề gốc",
+    base = {"id": aid, "portal": "monre.gov.vn", "url": f"https://monre.gov.vn/Pages/{aid}.aspx", "title": "Tiêu đề gốc",
             "summary": "Lời dẫn gốc.", "body_text": "Đoạn một về đất đai.\n\nĐoạn hai.", "body_html": "",
             "published_at": "2024-05-01", "source": None, "image_urls": [], "attachments": [],
             "categories": ["Đất đai"], "template": "2024"}
@@ -144,13 +144,16 @@ def test_removal_is_marked_once_and_a_reappearance_clears_it(store):
 def test_recheck_candidates_are_the_recent_articles(store):
     write(store, article("new", published_at="2026-01-20"), article("old", published_at="2025-12-01"),
           article("undated", published_at=None, title="Không ngày", body_text="Khác."),
-          article("timed", published_at="2026-01-15T09:30:00+07:00", title="Có giờ", body_text="Khác nữa."))
+          article("timed", published_at="2026-01-15T09:30:00+07:00", title="Có giờ", body_text="Khác nữa."),
+          article("mae-1", portal="mae.gov.vn", published_at="2026-01-20", title="Bài khác", body_text="Của mae."))
     store.conn.execute("UPDATE articles SET first_seen_at = '2025-11-01T00:00:00Z' WHERE id = 'undated'")
-    assert {r[0] for r in store.recheck_candidates("2026-01-10")} == {"new", "timed"}
+    assert {r[0] for r in store.recheck_candidates("monre.gov.vn", "2026-01-10")} == {"new", "timed"}
     store.conn.execute("UPDATE articles SET first_seen_at = '2026-01-12T00:00:00Z' WHERE id = 'undated'")
-    assert {r[0] for r in store.recheck_candidates("2026-01-10")} == {"new", "timed", "undated"}
-    assert {r[0] for r in store.recheck_candidates(None)} == {"new", "old", "undated", "timed"}
-    aid, url, title, published_at = [r for r in store.recheck_candidates(None) if r[0] == "new"][0]
+    assert {r[0] for r in store.recheck_candidates("monre.gov.vn", "2026-01-10")} == {"new", "timed", "undated"}
+    assert {r[0] for r in store.recheck_candidates("monre.gov.vn", None)} == {"new", "old", "undated", "timed"}
+    # Each portal's spider re-checks its own articles only.
+    assert {r[0] for r in store.recheck_candidates("mae.gov.vn", "2026-01-10")} == {"mae-1"}
+    aid, url, title, published_at = [r for r in store.recheck_candidates("monre.gov.vn", None) if r[0] == "new"][0]
     assert url.endswith("/new.aspx") and title == "Tiêu đề gốc" and published_at == "2026-01-20"
 
 

@@ -174,7 +174,7 @@ class PortalSpider(scrapy.Spider):
         else:
             return
         pending, refetched = self.state.pending, self.state.refetched
-        for article_id, url, title, published_at in self.store.recheck_candidates(since):
+        for article_id, url, title, published_at in self.store.recheck_candidates(self.profile.portal, since):
             if article_id in pending or article_id in refetched:
                 continue
             refetched.add(article_id)
