@@ -488,6 +488,12 @@ def test_feed_of_the_latest_articles_lists_the_new_ones(nights, night2_pages):
         check_entry(by_link[url], nights, aid)
     dates = [e.updated_parsed for e in parsed.entries]
     assert dates == sorted(dates, reverse=True)
+    # One portal's feed: this archive holds monre.gov.vn's articles only.
+    for portal in ("monre", "monre.gov.vn"):
+        assert [e.id for e in feed(night2_pages, f"/monre/feed_latest.atom?portal={portal}").entries] == [
+            e.id for e in parsed.entries]
+    for name in ("feed_latest", "feed_edits", "feed_removals"):
+        assert feed(night2_pages, f"/monre/{name}.atom?portal=mae").entries == []
 
 
 def test_feed_of_one_category_and_of_search_words(nights, night2_pages):

@@ -55,10 +55,10 @@ class PortalSpider(scrapy.Spider):
         category at the first listing page whose articles are all stored (once that category has been
         crawled to its end by an earlier, completed run).
 
-    Every run also re-checks stored articles, to notice edits and removals (README "Edits and removals"):
-    an incremental run those published within the last ``MONRE_RECHECK_DAYS`` days (undated ones: first
-    stored within them) and those marked removed that a listing shows again; ``full=1`` every stored
-    article. A re-checked article that answers 404/410 or is redirected to the home page or an error page
+    Every run also re-checks stored articles of its portal, whatever ``categories`` says, to notice edits
+    and removals (README "Edits and removals"): an incremental run those published within the last
+    ``MONRE_RECHECK_DAYS`` days (undated ones: first stored within them) and those marked removed that a
+    listing shows again; ``full=1`` every stored article. A re-checked article that answers 404/410 or is redirected to the home page or an error page
     is marked removed; a 5xx or a timeout is an error of the run, not a removal.
     """
 
