@@ -559,3 +559,24 @@ def test_pages_announce_their_feeds(nights, night2_pages):
     assert "/monre/feed_latest.atom" in page and "/monre/feed_edits.atom" in page
     for href in table | page:  # every announced feed answers with a feed
         feed(night2_pages, href)
+
+
+def test_a_full_disk_while_marking_a_removal_stops_the_crawl_with_a_message():
+    from types import SimpleNamespace
+
+    from scrapy.utils.test import get_crawler
+
+    from monre_crawler.spiders.monre import MonreSpider
+
+    class FullArchive:
+        def mark_removed(self, article_id, detail):
+            raise sqlite3.OperationalError("database or disk is full")
+
+    crawler = get_crawler(MonreSpider)
+    crawler.engine = SimpleNamespace(running=False)  # a crawl that is already stopping: nothing to close
+    spider = MonreSpider.from_crawler(crawler)
+    spider.store = FullArchive()
+    spider.state.pending["a1"] = []
+    spider._removed("a1", "HTTP 404")
+    assert spider.state.archive_error == "database or disk is full (is the disk full?)"
+    assert "a1" not in spider.state.pending

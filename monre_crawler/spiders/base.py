@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import deque
+import sqlite3
 from datetime import datetime, timedelta, timezone
 from urllib.parse import urlsplit, urlunsplit
 
@@ -18,6 +19,7 @@ from scrapy.downloadermiddlewares.retry import get_retry_request
 from scrapy.exceptions import DontCloseSpider, IgnoreRequest, UsageError
 from scrapy.http import HtmlResponse, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
+from scrapy.utils.defer import deferred_from_coro
 
 from .. import extract
 from ..extensions import store_of
@@ -25,6 +27,7 @@ from ..items import ArticleItem, ListingSighting
 from ..listing import ListingEntry, ListingStream, listing_entries, next_page
 from ..sites import Profile
 from ..state import CrawlState
+from ..store import describe_error
 from ..text import clean, fold, for_message, nfc
 from ..urls import canonical_url, url_id
 
@@ -264,7 +267,10 @@ class PortalSpider(scrapy.Spider):
         self.state.categories_started.add(category)
         if self.store.category_complete(category):
             self.state.categories_complete_before.add(category)
-        self.store.set_category_state([category], complete=False)
+        try:
+            self.store.set_category_state([category], complete=False)
+        except sqlite3.DatabaseError as exc:
+            self._archive_failed(exc)
 
     def _article_entries(self, response) -> list[tuple[str, str, ListingEntry]]:
         """The page's entries that link an article of this portal: (article id, canonical URL, entry)."""
@@ -444,8 +450,20 @@ class PortalSpider(scrapy.Spider):
     def _removed(self, article_id: str, detail: str) -> None:
         """A stored article is gone from the portal: mark it removed (the archive keeps it)."""
         self.state.pending.pop(article_id, None)
-        if self.store.mark_removed(article_id, detail):
-            self.logger.warning("Removed from the portal: article %s (%s); kept in the archive", article_id, detail)
+        try:
+            if self.store.mark_removed(article_id, detail):
+                self.logger.warning("Removed from the portal: article %s (%s); kept in the archive", article_id,
+                                    detail)
+        except sqlite3.DatabaseError as exc:
+            self._archive_failed(exc)
+
+    def _archive_failed(self, exc) -> None:
+        """The archive cannot be written (disk full, file removed…): stop the crawl, as the SQLite pipeline
+        does, with one error line instead of a traceback."""
+        self.state.archive_error = describe_error(exc)
+        self.logger.error("Cannot write the archive: %s; stopping the crawl", exc)
+        if self.crawler.engine is not None and self.crawler.engine.running:
+            deferred_from_coro(self.crawler.engine.close_spider_async(reason="database_error"))
 
     def on_error(self, failure):
         request = failure.request
