@@ -7,8 +7,8 @@ portal's spider is this class with a name and a profile (``spiders/monre.py``).
 from __future__ import annotations
 
 import hashlib
-from collections import deque
 import sqlite3
+from collections import deque
 from datetime import datetime, timedelta, timezone
 from urllib.parse import urlsplit, urlunsplit
 
