@@ -348,6 +348,10 @@ def test_a_transient_failure_is_not_a_removal(nights):
     for db in (nights["night2_db"], nights["night3_db"]):
         assert rows(db, "select removed_at from articles where id = ?", [flaky]) == [{"removed_at": None}]
     assert rows(nights["night2_db"], "select errors from crawl_runs where id = 2")[0]["errors"] >= 1
+    # Nor a loss: the archive keeps the article as it was, and the next re-check tries again.
+    assert rows(nights["night2_db"], "select count(*) as n from lost_articles") == [{"n": 0}]
+    assert rows(nights["night2_db"], "select status, items_lost from crawl_runs where id = 2") == [
+        {"status": "ok", "items_lost": 0}]
 
 
 def test_a_page_redirected_to_another_article_is_neither_edited_nor_removed(nights):

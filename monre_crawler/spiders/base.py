@@ -185,8 +185,10 @@ class PortalSpider(scrapy.Spider):
             self.crawler.stats.inc_value("monre/rechecks")
             # The stored title and date stand in for the listing entry's (a page without a date keeps its date).
             listing = ListingEntry(url=url, title=title or "", date_text=published_at or "")
+            # dont_filter: a removed page may redirect to the home page, which this run has fetched already;
+            # the duplicate filter would drop that redirect, and the removal, in silence.
             yield scrapy.Request(url, callback=self.parse_article, errback=self.on_error, priority=RECHECK_PRIORITY,
-                                 meta={STORED: True},
+                                 meta={STORED: True}, dont_filter=True,
                                  cb_kwargs={"article_id": article_id, "url": url, "category": None,
                                             "listing": listing})
 
@@ -307,7 +309,7 @@ class PortalSpider(scrapy.Spider):
     def _article_request(self, article_id, url, category, title, date_text, stored=False):
         listing = ListingEntry(url=url, title=title, date_text=date_text)
         return scrapy.Request(url, callback=self.parse_article, errback=self.on_error, priority=ARTICLE_PRIORITY,
-                              meta={STORED: stored}, cb_kwargs={"article_id": article_id, "url": url, "category": category,
+                              meta={STORED: stored}, dont_filter=stored, cb_kwargs={"article_id": article_id, "url": url, "category": category,
                                          "listing": listing})
 
     @property
