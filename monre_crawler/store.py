@@ -248,13 +248,19 @@ class Store:
             return Counter()
         outcome: Counter = Counter()
         now = utcnow()
-        with self.db.atomic():
-            self._write_articles(self._articles, now, outcome)
-            self._write_sightings(self._sightings, now)
-            for article_id, urls, primary in self._aliases:
-                self._add_urls(article_id, urls)
-                if primary:
-                    self._make_primary(article_id, primary)
+        try:
+            with self.db.atomic():
+                self._write_articles(self._articles, now, outcome)
+                self._write_sightings(self._sightings, now)
+                for article_id, urls, primary in self._aliases:
+                    self._add_urls(article_id, urls)
+                    if primary:
+                        self._make_primary(article_id, primary)
+        except sqlite3.DatabaseError:
+            # Rolled back (a full disk…): category ids cached in this transaction may not exist; a later
+            # write must not link articles to them.
+            self._category_ids.clear()
+            raise
         self._articles, self._sightings, self._aliases = [], [], []
         self._buffered_ids.clear()
         self.counts.update(outcome)
