@@ -486,6 +486,8 @@ class PortalSpider(scrapy.Spider):
             self.crawler.stats.inc_value("monre/ignored")
             self.logger.warning("Not followed: %s (%s)", request.url, why)
             if article_id is not None and "robots.txt" not in why:
+                if self._recheck_failed(request, category, article_id):  # stored: kept as it was
+                    return
                 # A listed article that redirects off the portal (another host, an unsafe scheme) is not in
                 # the archive: a loss, named in the run's message, not a silent skip.
                 self.state.lose(kwargs.get("url") or request.url, f"not followed: {why}", category, article_id)
