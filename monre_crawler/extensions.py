@@ -89,6 +89,10 @@ class CrawlRunRecorder:
             if recovered:
                 self.store.forget_lost(recovered)
         stats, counts = self.crawler.stats, self.store.counts
+        documents = {key: stats.get_value(f"monre/documents/{key}", 0)
+                     for key in ("ok", "no_text", "unreadable", "failed", "not_fetched_offsite")}
+        if self.status == "ok" and documents["failed"]:
+            self.message = f"{documents['failed']} attached document(s) not archived (tried again next run)"
         self.store.finish_run(
             self.run_id,
             status=self.status,
@@ -100,6 +104,7 @@ class CrawlRunRecorder:
             items_dropped=stats.get_value("item_dropped_count", 0),
             errors=errors,
             fields=fields,
+            documents=documents,
             message=self.message or None,
             items_lost=len(lost),
             lost=[loss.record() for loss in state.losses()],

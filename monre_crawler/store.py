@@ -24,7 +24,7 @@ from pathlib import Path
 import sqlite_utils
 
 from .preflight import check_room
-from .schema import ARTICLE_COLUMNS, StoreError, check_schema, create_schema
+from .schema import ARTICLE_COLUMNS, DOCUMENT_COLUMNS, DOCUMENT_OK, StoreError, check_schema, create_schema
 from .urls import url_id
 
 __all__ = ["Store", "StoreError", "CrawlLocked", "describe_error", "utcnow"]
@@ -67,6 +67,8 @@ class Store:
         self._buffered_ids: set[str] = set()
         self._oldest = 0.0
         self._category_ids: dict[str, int] = {}
+        self._documents_written: dict[str, str] = {}  # document id -> status, for those written by this run
+        self._documents: list = []  # (article id, document rows) waiting for the next batch
         self._lock_file = None
 
     # --- opening ------------------------------------------------------------------------------------
@@ -200,34 +202,34 @@ class Store:
 
     # --- writing ------------------------------------------------------------------------------------
     def add_article(self, article: dict) -> None:
-        if not self._articles and not self._sightings:
+        if not self._articles and not self._sightings and not self._aliases and not self._documents:
             self._oldest = time.monotonic()
         self._articles.append(article)
         self._buffered_ids.add(article["id"])
         self._maybe_flush()
 
     def add_sighting(self, category: str, ids: list[str]) -> None:
-        if not self._articles and not self._sightings:
+        if not self._articles and not self._sightings and not self._aliases and not self._documents:
             self._oldest = time.monotonic()
         self._sightings.append((category, ids))
         self._maybe_flush()
 
     def add_aliases(self, article_id: str, urls: list[str]) -> None:
         """Record other URLs of a stored (or buffered) article; written after the buffered articles."""
-        if not self._articles and not self._sightings and not self._aliases:
+        if not self._articles and not self._sightings and not self._aliases and not self._documents:
             self._oldest = time.monotonic()
         self._aliases.append((article_id, list(urls)))
         self._maybe_flush()
 
     def _maybe_flush(self) -> None:
-        if len(self._articles) + len(self._sightings) + len(self._aliases) >= self.batch_size or (
+        if len(self._articles) + len(self._sightings) + len(self._aliases) + len(self._documents) >= self.batch_size or (
             time.monotonic() - self._oldest >= self.flush_seconds
         ):
             self.flush()
 
     def flush(self) -> Counter:
         """Write the buffer in one transaction; return what happened to it."""
-        if not self._articles and not self._sightings and not self._aliases:
+        if not self._articles and not self._sightings and not self._aliases and not self._documents:
             return Counter()
         outcome: Counter = Counter()
         now = utcnow()
@@ -236,7 +238,8 @@ class Store:
             self._write_sightings(self._sightings, now)
             for article_id, urls in self._aliases:
                 self._add_urls(article_id, urls)
-        self._articles, self._sightings, self._aliases = [], [], []
+            self._write_document_batch(self._documents)
+        self._articles, self._sightings, self._aliases, self._documents = [], [], [], []
         self._buffered_ids.clear()
         self.counts.update(outcome)
         if self.stats is not None:
@@ -360,6 +363,7 @@ class Store:
         self.conn.execute("UPDATE articles SET id = ?, url = ?, aliases = ?, last_seen_at = ? WHERE id = ?",
                           [new, article["url"], json.dumps(urls, ensure_ascii=False), now, old])
         self.conn.execute("UPDATE articles_categories SET articles_id = ? WHERE articles_id = ?", [new, old])
+        self.conn.execute("UPDATE OR IGNORE articles_documents SET articles_id = ? WHERE articles_id = ?", [new, old])
         self.conn.execute("DELETE FROM article_aliases WHERE id = ?", [new])
         self.conn.execute("UPDATE article_aliases SET articles_id = ? WHERE articles_id = ?", [new, old])
         self.conn.execute("INSERT OR IGNORE INTO article_aliases (id, url, articles_id) VALUES (?, ?, ?)",
@@ -375,6 +379,66 @@ class Store:
                     f"UNION SELECT articles_id FROM article_aliases WHERE id IN ({marks})", [*part, *part])]
                 for target in targets:
                     self._mark_seen(target, [category], now)
+
+    # --- attached documents ------------------------------------------------------------------------------
+    def document_states(self, ids: list[str]) -> dict[str, str]:
+        """The ``status`` of those of ``ids`` that are stored documents (or written by this run)."""
+        states: dict[str, str] = {}
+        unique = list(dict.fromkeys(ids))
+        for start in range(0, len(unique), 500):  # SQLite limits the variables of one statement
+            chunk = unique[start:start + 500]
+            marks = ",".join("?" * len(chunk))
+            states.update(self.conn.execute(f"SELECT id, status FROM documents WHERE id IN ({marks})", chunk))
+        states.update({i: self._documents_written[i] for i in unique if i in self._documents_written})
+        return states
+
+    def add_documents(self, article_id: str, documents: list[dict]) -> None:
+        """Store an article's documents and link them to it, with the next batch (after its article)."""
+        if not documents:
+            return
+        if not self._articles and not self._sightings and not self._aliases and not self._documents:
+            self._oldest = time.monotonic()
+        self._documents.append((article_id, documents))
+        self._maybe_flush()
+
+    def _write_document_batch(self, batch) -> None:
+        for article_id, documents in batch:
+            # The row the article is stored as: itself, or the original it reposts.
+            row = self.conn.execute("SELECT id FROM articles WHERE id = ? UNION ALL "
+                                    "SELECT articles_id FROM article_aliases WHERE id = ? LIMIT 1",
+                                    [article_id, article_id]).fetchone()
+            if row is None:  # its article was not stored (dropped): nothing to link the documents to
+                continue
+            self._write_documents(row[0], documents)
+
+    def _write_documents(self, article_id: str, documents: list[dict]) -> None:
+        """Upsert each document once per run (``attempts`` counts runs that tried) and link it to the article."""
+        for doc in documents:
+            if "status" in doc and doc["id"] not in self._documents_written:
+                row = {c: doc.get(c) for c in DOCUMENT_COLUMNS if c != "attempts"}
+                columns = ", ".join(row)
+                updates = ", ".join(f"{c} = excluded.{c}" for c in row if c not in ("id", "url", "title"))
+                self.conn.execute(
+                    f"INSERT INTO documents ({columns}, attempts) VALUES ({', '.join('?' * len(row))}, 1) "
+                    f"ON CONFLICT(id) DO UPDATE SET {updates}, title = coalesce(documents.title, excluded.title), "
+                    "attempts = coalesce(documents.attempts, 0) + 1",
+                    list(row.values()),
+                )
+                self._documents_written[doc["id"]] = doc["status"]
+            self.conn.execute("INSERT OR IGNORE INTO articles_documents (articles_id, documents_id) VALUES (?, ?)",
+                              [article_id, doc["id"]])
+
+    def documents_to_retry(self) -> list[tuple[str, list[dict]]]:
+        """The documents not archived by earlier runs, each with one article that links it:
+        ``[(article id, [{"url", "title"}, …]), …]``."""
+        found: dict[str, list[dict]] = {}
+        rows = self.conn.execute(
+            "SELECT min(ad.articles_id), d.url, d.title FROM documents d "
+            "JOIN articles_documents ad ON ad.documents_id = d.id WHERE d.status = 'failed' "
+            "GROUP BY d.id ORDER BY d.id")
+        for article_id, url, title in rows:
+            found.setdefault(article_id, []).append({"url": url, "title": title})
+        return list(found.items())
 
     # --- crawl runs -----------------------------------------------------------------------------------
     def fail_interrupted_runs(self) -> None:
@@ -394,7 +458,7 @@ class Store:
 
     def finish_run(self, run_id: int, **values) -> None:
         values.setdefault("finished_at", utcnow())
-        for key in ("args", "fields", "lost"):
+        for key in ("args", "fields", "lost", "documents"):
             if key in values and not isinstance(values[key], str):
                 values[key] = json.dumps(values[key], ensure_ascii=False, sort_keys=True)
         assignments = ", ".join(f"{c} = ?" for c in values)

@@ -5,7 +5,8 @@
 2. :mod:`.required_fields` drops articles without a title (logged and counted);
 3. :mod:`.dates` turns the printed date into ISO 8601 (``monre_crawler.dates.parse_date``);
 4. :mod:`.content_hash` fingerprints title, date and body, for change and repost detection;
-5. :mod:`.sqlite` writes to the archive (upserts, merged categories, aliases of reposts).
+5. :mod:`.documents` archives the attached documents (a FilesPipeline) and reads their text;
+6. :mod:`.sqlite` writes to the archive (upserts, merged categories, aliases of reposts, documents).
 
 Pipelines see ``ArticleItem``; ``ListingSighting`` passes through to the SQLite pipeline untouched.
 """

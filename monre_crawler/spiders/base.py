@@ -20,7 +20,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 
 from .. import extract
 from ..extensions import store_of
-from ..items import ArticleItem, ListingSighting
+from ..items import ArticleItem, DocumentsItem, ListingSighting
 from ..listing import ListingEntry, ListingStream, listing_entries, next_page
 from ..sites import Profile
 from ..state import CrawlState
@@ -98,6 +98,10 @@ class PortalSpider(scrapy.Spider):
         # monre_crawler.offsite notes where it pointed (meta "portal_home") for the run's message.
         yield scrapy.Request(self.base_url + self.profile.home_path, callback=self.parse_home, errback=self.on_error,
                              meta={"portal_home": True})
+        if self.settings.getbool("MONRE_DOCUMENTS_ENABLED", True):
+            # Attached documents that earlier runs could not archive: their articles are not fetched again.
+            for article_id, attachments in self.store.documents_to_retry():
+                yield DocumentsItem(article_id=article_id, attachments=attachments)
 
     # --- home page ------------------------------------------------------------------------------------------
     def parse_home(self, response):
@@ -340,6 +344,9 @@ class PortalSpider(scrapy.Spider):
         self._report_unsafe_urls(item)
         item.categories = self.state.pending.pop(article_id, [category])
         yield item
+        if item.attachments and item.title and self.settings.getbool("MONRE_DOCUMENTS_ENABLED", True):
+            # Apart from the article, so that downloading the documents never holds the article back.
+            yield DocumentsItem(article_id=article_id, attachments=item.attachments)
 
     def _report_unsafe_urls(self, item) -> None:
         """Log and count the links and images the extractor dropped because they are not http(s) URLs."""
