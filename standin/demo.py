@@ -34,7 +34,9 @@ def main(argv=None) -> int:
                    "-s", "RETRY_BACKOFF_BASE=0.1", "-s", "LOG_LEVEL=WARNING"]
         code = subprocess.call(command, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)})
     if code == 0:
-        print(f"Done. Open it with:\n  datasette {args.db} -m metadata.yml --template-dir templates --plugins-dir plugins")
+        files = Path(args.db).parent / "files"
+        print(f"Done. Open it with:\n  datasette {args.db} -m metadata.yml --template-dir templates --plugins-dir plugins"
+              f" --static files:{files}")
     return code
 
 

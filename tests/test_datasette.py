@@ -26,7 +26,7 @@ from .utils import open_store
 ROOT = Path(__file__).resolve().parent.parent
 METADATA = ROOT / "metadata.yml"
 TABLES = ["articles", "categories", "articles_categories", "article_aliases", "crawl_runs", "crawl_state",
-          "lost_articles"]
+          "lost_articles", "documents", "articles_documents"]
 
 
 def load_metadata() -> dict:
