@@ -381,3 +381,21 @@ def test_search_documents_canned_query_over_http(nights, datasette):
     site, _, _, chosen = nights
     assert [(r["document_title"], r["article_title"]) for r in data["rows"]] == [
         ("Số liệu rừng ngập mặn", chosen[1].title)]
+
+
+def test_an_incremental_night_over_an_unchanged_portal_fetches_no_document(tmp_path):
+    site = Site.generate(n_articles=16, seed=5, attachments=0.5)
+    linked = sorted({href for a in site.articles for href in a.expected_attachments()})
+    db = tmp_path / "monre.db"
+    with Portal(site, faults={"attachments"}) as portal:
+        first = crawl(portal.url, db)
+        first_documents = document_requests(portal)
+        portal.reset_log()
+        second = crawl(portal.url, db)
+        second_documents = document_requests(portal)
+    assert (first.returncode, second.returncode) == (0, 0), first.stderr[-2000:]
+    assert len(linked) >= 5 and first_documents == linked  # each once
+    assert second_documents == []
+    assert rows(db, "select count(*) as n from documents where status = 'failed'") == [{"n": 0}]
+    assert json.loads(rows(db, "select documents from crawl_runs where id = 2")[0]["documents"]) == {
+        "ok": 0, "no_text": 0, "unreadable": 0, "failed": 0, "not_fetched_offsite": 0}
