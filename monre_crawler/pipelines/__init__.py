@@ -8,5 +8,6 @@
 5. :mod:`.documents` archives the attached documents (a FilesPipeline) and reads their text;
 6. :mod:`.sqlite` writes to the archive (upserts, merged categories, aliases of reposts, documents).
 
-Pipelines see ``ArticleItem``; ``ListingSighting`` passes through to the SQLite pipeline untouched.
+Pipelines see ``ArticleItem``; ``ListingSighting`` passes through to the SQLite pipeline untouched, and so
+does ``DocumentsItem`` but for :mod:`.documents`, which archives its documents and fills its ``documents``.
 """
