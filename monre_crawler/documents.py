@@ -141,7 +141,7 @@ def extract_text(data: bytes, kind: Kind, *, max_chars: int = MAX_CHARS, max_pag
     if not kind.document:
         return Extracted(note=f"not a document: {kind.label}", error=True)
     if not kind.has_text:
-        return Extracted(note=f"kept as a file without text ({kind.label}: text not extracted)")
+        return Extracted(note=f"kept as a file without text: the text of a {kind.label} file is not read")
     try:
         if kind is PDF:
             result = _pdf_text(data, max_chars, max_pages, max_seconds)

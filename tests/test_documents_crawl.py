@@ -166,7 +166,7 @@ def test_the_archived_file_is_the_served_file(nights):
 
 
 @pytest.mark.parametrize("path, status, note", [
-    ("/Documents/2024/cong-van-cu.doc", "no_text", "kept as a file without text (Word 97-2003 (DOC)"),
+    ("/Documents/2024/cong-van-cu.doc", "no_text", "kept as a file without text: the text of a Word 97-2003 (DOC) file"),
     ("/Documents/2024/ban-scan.pdf", "no_text", "no text (a scan"),
     ("/Documents/2024/mat-dau.pdf", "unreadable", "Vietnamese without its marks"),
 ])
