@@ -16,8 +16,8 @@ Pure functions over the bytes the portal served (no Scrapy, no database), used b
 
 Every file is untrusted: nothing here raises on a bad file (a broken PDF costs that document, never the
 run), and the work is bounded: ZIP members are checked against an uncompressed-size cap before any is
-read (zip bombs), PDFs are read for at most ``max_pages`` pages and ``max_seconds`` seconds, and the text
-is cut at ``max_chars`` characters (saying so in the note).
+read (zip bombs), reading stops after ``max_seconds`` seconds (and, for PDFs, ``max_pages`` pages), and
+the text is cut at ``max_chars`` characters (saying so in the note).
 """
 
 from __future__ import annotations
@@ -149,7 +149,8 @@ def extract_text(data: bytes, kind: Kind, *, max_chars: int = MAX_CHARS, max_pag
             problem = zip_bomb_check(data, max_unzipped)
             if problem:
                 return Extracted(note=f"not read: {problem}", error=True)
-            result = _docx_text(data, max_chars) if kind is DOCX else _xlsx_text(data, max_chars)
+            reader = _docx_text if kind is DOCX else _xlsx_text
+            result = reader(data, max_chars, max_seconds)
     except RecursionError:
         return Extracted(note=f"cannot read the {kind.label}: nested too deeply", error=True)
     except Exception as exc:  # noqa: BLE001 - any parser failure costs this document only
@@ -215,15 +216,19 @@ def _pdf_text(data: bytes, max_chars: int, max_pages: int, max_seconds: float) -
     return Extracted("\n\n".join(p for p in parts if p), pages, note)
 
 
-def _docx_text(data: bytes, max_chars: int) -> Extracted:
+def _docx_text(data: bytes, max_chars: int, max_seconds: float = MAX_SECONDS) -> Extracted:
     import docx  # python-docx
     from docx.oxml.ns import qn
 
     document = docx.Document(io.BytesIO(data))
-    lines, size = [], 0
+    lines, size, note = [], 0, ""
     body = document.element.body
+    started = time.monotonic()
     # Paragraphs in document order, those inside tables included (a table cell is paragraphs too).
-    for paragraph in body.iter(qn("w:p")):
+    for number, paragraph in enumerate(body.iter(qn("w:p"))):
+        if number % 1000 == 999 and time.monotonic() - started > max_seconds:
+            note = f"text of the first {number:,} paragraphs only (reading took over {max_seconds:.0f} s)"
+            break
         text = _paragraph_text(paragraph, qn)
         if text.strip():
             lines.append(text.strip())
@@ -231,7 +236,7 @@ def _docx_text(data: bytes, max_chars: int) -> Extracted:
             if size > max_chars:
                 break
     pages = _docx_pages(data)
-    return Extracted("\n".join(lines), pages)
+    return Extracted("\n".join(lines), pages, note)
 
 
 def _paragraph_text(paragraph, qn) -> str:
@@ -257,15 +262,19 @@ def _docx_pages(data: bytes) -> int | None:
     return int(match.group(1)) or None if match else None
 
 
-def _xlsx_text(data: bytes, max_chars: int) -> Extracted:
+def _xlsx_text(data: bytes, max_chars: int, max_seconds: float = MAX_SECONDS) -> Extracted:
     import openpyxl
 
     workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    lines, size = [], 0
+    lines, size, note = [], 0, ""
+    started = time.monotonic()
     try:
         for sheet in workbook.worksheets:
             lines.append(f"# {sheet.title}")
-            for row in sheet.iter_rows(values_only=True):
+            for number, row in enumerate(sheet.iter_rows(values_only=True)):
+                if number % 1000 == 999 and time.monotonic() - started > max_seconds:
+                    note = f"text of sheet {sheet.title!r} cut at row {number:,} (reading took over {max_seconds:.0f} s)"
+                    break
                 cells = [str(v).strip() for v in row if v is not None and str(v).strip()]
                 if cells:
                     line = "\t".join(cells)
@@ -273,11 +282,11 @@ def _xlsx_text(data: bytes, max_chars: int) -> Extracted:
                     size += len(line)
                 if size > max_chars:
                     break
-            if size > max_chars:
+            if size > max_chars or note:
                 break
     finally:
         workbook.close()
-    return Extracted("\n".join(lines), None)
+    return Extracted("\n".join(lines), None, note)
 
 
 # --- Readability -----------------------------------------------------------------------------------------

@@ -138,6 +138,37 @@ def test_pdf_pages_are_capped():
     assert result.pages == 2 and result.note == "text of the first 1 of 2 pages only"
 
 
+def test_pdf_reading_stops_after_max_seconds():
+    result = d.extract_text(data("bao-cao-dat-dai.pdf"), d.PDF, max_seconds=0)
+    assert result.text == "" and result.note == "text of the first 0 of 2 pages only (reading took over 0 s)"
+
+
+def test_docx_reading_stops_after_max_seconds():
+    import docx
+
+    document = docx.Document()
+    for n in range(2500):
+        document.add_paragraph(f"Đoạn {n}")
+    out = io.BytesIO()
+    document.save(out)
+    result = d.extract_text(out.getvalue(), d.DOCX, max_seconds=0)
+    assert result.text.split("\n")[-1] == "Đoạn 998"
+    assert result.note == "text of the first 999 paragraphs only (reading took over 0 s)"
+
+
+def test_xlsx_reading_stops_after_max_seconds():
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    for n in range(2500):
+        workbook.active.append([n, "Cà Mau"])
+    out = io.BytesIO()
+    workbook.save(out)
+    result = d.extract_text(out.getvalue(), d.XLSX, max_seconds=0)
+    assert result.text.split("\n")[-1] == "998\tCà Mau"
+    assert result.note == "text of sheet 'Sheet' cut at row 999 (reading took over 0 s)"
+
+
 def test_text_is_cut_at_max_chars():
     result = d.extract_text(data("rung-ngap-man.xlsx"), d.XLSX, max_chars=20)
     assert len(result.text) == 20 and "cut at 20 characters" in result.note
