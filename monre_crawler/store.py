@@ -429,8 +429,10 @@ class Store:
                               [article_id, doc["id"]])
 
     def documents_to_retry(self) -> list[tuple[str, list[dict]]]:
-        """The documents not archived by earlier runs, each with one article that links it:
-        ``[(article id, [{"url", "title"}, …]), …]``."""
+        """The documents earlier runs did not archive, each with one article that links it:
+        ``[(article id, [{"url", "title"}, …]), …]``. Those are the ``failed`` ones, and the attachments of
+        stored articles that no run has handled (a run killed while downloading them, an archive written
+        before documents were archived): the caller keeps those of the portal's own site."""
         found: dict[str, list[dict]] = {}
         rows = self.conn.execute(
             "SELECT min(ad.articles_id), d.url, d.title FROM documents d "
@@ -438,6 +440,15 @@ class Store:
             "GROUP BY d.id ORDER BY d.id")
         for article_id, url, title in rows:
             found.setdefault(article_id, []).append({"url": url, "title": title})
+        unlinked = self.conn.execute(
+            "SELECT a.id, json_extract(j.value, '$.url'), json_extract(j.value, '$.title') "
+            "FROM articles a, json_each(a.attachments) j "
+            "WHERE a.attachments IS NOT NULL AND a.attachments != '[]' AND json_valid(a.attachments) "
+            "AND NOT EXISTS (SELECT 1 FROM articles_documents ad JOIN documents d ON d.id = ad.documents_id "
+            "WHERE ad.articles_id = a.id AND d.url = json_extract(j.value, '$.url')) ORDER BY a.id")
+        for article_id, url, title in unlinked:
+            if url and not any(a["url"] == url for a in found.get(article_id, ())):
+                found.setdefault(article_id, []).append({"url": url, "title": title})
         return list(found.items())
 
     # --- crawl runs -----------------------------------------------------------------------------------

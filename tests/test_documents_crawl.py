@@ -383,19 +383,27 @@ def test_search_documents_canned_query_over_http(nights, datasette):
         ("Số liệu rừng ngập mặn", chosen[1].title)]
 
 
-def test_an_incremental_night_over_an_unchanged_portal_fetches_no_document(tmp_path):
+def test_documents_of_stored_articles_are_fetched_later_then_never_again(tmp_path):
+    """Night 1 without documents (as an archive written before they were archived, or a run killed while
+    downloading them); night 2 fetches every document and no article; night 3, nothing changed, fetches none."""
     site = Site.generate(n_articles=16, seed=5, attachments=0.5)
     linked = sorted({href for a in site.articles for href in a.expected_attachments()})
     db = tmp_path / "monre.db"
+    nights = []
     with Portal(site, faults={"attachments"}) as portal:
-        first = crawl(portal.url, db)
-        first_documents = document_requests(portal)
-        portal.reset_log()
-        second = crawl(portal.url, db)
-        second_documents = document_requests(portal)
-    assert (first.returncode, second.returncode) == (0, 0), first.stderr[-2000:]
-    assert len(linked) >= 5 and first_documents == linked  # each once
-    assert second_documents == []
+        for settings in ({"MONRE_DOCUMENTS_ENABLED": "0"}, None, None):
+            portal.reset_log()
+            result = crawl(portal.url, db, settings=settings)
+            assert result.returncode == 0, result.stderr[-2000:]
+            nights.append((document_requests(portal), [r.path for r in portal.requests
+                                                       if r.path.lower().startswith("/pages/")
+                                                       and "chuyenmuc" not in r.path.lower()]))
+    assert len(linked) >= 5
+    assert nights[0][0] == [] and nights[0][1]
+    assert nights[1] == (linked, [])  # each document once, no article fetched again
+    assert nights[2] == ([], [])
+    links = rows(db, "select count(*) as n from articles_documents")[0]["n"]
+    assert links == sum(len(a.attachments) for a in site.articles)
     assert rows(db, "select count(*) as n from documents where status = 'failed'") == [{"n": 0}]
-    assert json.loads(rows(db, "select documents from crawl_runs where id = 2")[0]["documents"]) == {
-        "ok": 0, "no_text": 0, "unreadable": 0, "failed": 0, "not_fetched_offsite": 0}
+    assert [json.loads(r["documents"])["ok"] for r in rows(db, "select documents from crawl_runs order by id")] == [
+        0, sum(1 for path in linked if path.endswith((".pdf", ".docx", ".xlsx"))), 0]

@@ -120,6 +120,22 @@ def test_documents_search_ignores_marks_and_d_and_follows_updates(path):
     assert query(path, search, ['"đầm" "lầy"'.replace("đ", "d")]) == [(1,)]
 
 
+def test_attachments_no_run_handled_are_to_retry(path):
+    store = open_store(path, lock=False)
+    with_links = article("a1", "h1")
+    with_links["attachments"] = [{"url": PDF_URL, "title": "Báo cáo"}]
+    never = article("a2", "h2")
+    never["attachments"] = [{"url": f"{BASE}/Documents/moi.docx", "title": "Mới"}, {"url": PDF_URL, "title": "Lại"}]
+    store.add_article(with_links)
+    store.add_article(never)
+    store.add_article(article("a3", "h3"))  # no attachments
+    store.add_documents("a1", [document()])
+    store.flush()
+    assert store.documents_to_retry() == [("a2", [{"url": f"{BASE}/Documents/moi.docx", "title": "Mới"},
+                                                  {"url": PDF_URL, "title": "Lại"}])]
+    store.close()
+
+
 # --- DocumentsPipeline ---------------------------------------------------------------------------------------
 @pytest.fixture
 def pipeline(tmp_path):

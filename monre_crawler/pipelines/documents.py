@@ -40,7 +40,7 @@ from ..items import DocumentsItem
 from ..extensions import store_of
 from ..schema import DOCUMENT_OK
 from ..store import Store
-from ..urls import url_id
+from ..urls import is_portal_url, url_id
 
 logger = logging.getLogger(__name__)
 NO_CALLBACK = None  # FilesPipeline requests are downloaded by the pipeline, never parsed by the spider
@@ -100,11 +100,7 @@ class DocumentsPipeline(FilesPipeline):
 
     @staticmethod
     def _allowed(url: str, spider) -> bool:
-        parts = urlsplit(url)
-        if parts.scheme not in ("http", "https") or not parts.hostname:
-            return False
-        portal = urlsplit(getattr(spider, "base_url", "") or "").hostname or ""
-        return parts.hostname.lower().removeprefix("www.") == portal.lower().removeprefix("www.")
+        return is_portal_url(url, getattr(spider, "base_url", "") or "")
 
     def media_to_download(self, request, info, *, item=None):
         """Always download what get_media_requests asked for: it already left out what the archive holds

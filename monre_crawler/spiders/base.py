@@ -25,7 +25,7 @@ from ..listing import ListingEntry, ListingStream, listing_entries, next_page
 from ..sites import Profile
 from ..state import CrawlState
 from ..text import clean, fold, for_message, nfc
-from ..urls import canonical_url, url_id
+from ..urls import canonical_url, is_portal_url, url_id
 
 ARTICLE_PRIORITY = 10  # articles of a listing page go before the next listing page: few pending at once
 PERMANENT_STATUSES = (404, 410)
@@ -99,9 +99,11 @@ class PortalSpider(scrapy.Spider):
         yield scrapy.Request(self.base_url + self.profile.home_path, callback=self.parse_home, errback=self.on_error,
                              meta={"portal_home": True})
         if self.settings.getbool("MONRE_DOCUMENTS_ENABLED", True):
-            # Attached documents that earlier runs could not archive: their articles are not fetched again.
+            # Attached documents that earlier runs did not archive: their articles are not fetched again.
             for article_id, attachments in self.store.documents_to_retry():
-                yield DocumentsItem(article_id=article_id, attachments=attachments)
+                attachments = [a for a in attachments if is_portal_url(a["url"], self.base_url)]
+                if attachments:
+                    yield DocumentsItem(article_id=article_id, attachments=attachments)
 
     # --- home page ------------------------------------------------------------------------------------------
     def parse_home(self, response):
