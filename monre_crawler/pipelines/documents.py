@@ -93,8 +93,7 @@ class DocumentsPipeline(FilesPipeline):
                 continue
             requests.append(Request(
                 attachment["url"], callback=NO_CALLBACK,
-                meta={"download_maxsize": self.maxsize, "download_warnsize": self.maxsize,
-                      "monre_document": doc_id},
+                meta={"download_maxsize": self.maxsize, "download_warnsize": self.maxsize},
             ))
         return requests
 
