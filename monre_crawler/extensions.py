@@ -30,11 +30,12 @@ that cron notices. What the verdict needs of the crawl's progress, it reads from
 from __future__ import annotations
 
 import logging
+import sqlite3
 
 from scrapy import signals
 
 from .items import KEY_FIELDS
-from .store import Store
+from .store import Store, describe_error
 from .text import for_message
 
 logger = logging.getLogger(__name__)
@@ -93,22 +94,27 @@ class CrawlRunRecorder:
                      for key in ("ok", "no_text", "unreadable", "failed", "not_fetched_offsite")}
         if self.status == "ok" and documents["failed"]:
             self.message = f"{documents['failed']} attached document(s) not archived (tried again next run)"
-        self.store.finish_run(
-            self.run_id,
-            status=self.status,
-            finish_reason=reason,
-            requests=stats.get_value("downloader/request_count", 0),
-            items_new=counts["new"],
-            items_updated=counts["updated"],
-            items_duplicate=counts["duplicate"],
-            items_dropped=stats.get_value("item_dropped_count", 0),
-            errors=errors,
-            fields=fields,
-            documents=documents,
-            message=self.message or None,
-            items_lost=len(lost),
-            lost=[loss.record() for loss in state.losses()],
-        )
+        try:
+            self.store.finish_run(
+                self.run_id,
+                status=self.status,
+                finish_reason=reason,
+                requests=stats.get_value("downloader/request_count", 0),
+                items_new=counts["new"],
+                items_updated=counts["updated"],
+                items_duplicate=counts["duplicate"],
+                items_dropped=stats.get_value("item_dropped_count", 0),
+                errors=errors,
+                fields=fields,
+                documents=documents,
+                message=self.message or None,
+                items_lost=len(lost),
+                lost=[loss.record() for loss in state.losses()],
+            )
+        except sqlite3.DatabaseError as exc:  # a full disk: the row stays 'running', the next run marks it failed
+            if self.status != "failed":
+                self.status, self.message = "failed", f"cannot write the archive: {describe_error(exc)}"
+            logger.error("Cannot record run %s in the archive: %s", self.run_id, describe_error(exc))
         if self.status != "ok":
             logger.error("Run %s %s: %s", self.run_id, self.status, self.message)
         self.store.close()
