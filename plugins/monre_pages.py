@@ -55,7 +55,6 @@ def vn_date(value):
 def prepare_jinja2_environment(env):
     env.filters["from_json"] = from_json
     env.filters["vn_date"] = vn_date
-    env.filters["http_url"] = http_url
 
 
 def _category_links(datasette, value):
@@ -113,11 +112,6 @@ def extra_template_vars(view_name, database, table, request, datasette):
         return {"monre_documents": found}
 
     return documents
-
-
-def http_url(value) -> str:
-    """``value`` when it is an http(s) URL, else "" (only those are rendered as links)."""
-    return value if isinstance(value, str) and value.lower().startswith(("http://", "https://")) else ""
 
 
 @hookimpl

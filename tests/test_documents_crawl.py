@@ -40,6 +40,7 @@ BAD = {
     "/Documents/2024/qua-lon.pdf": "Tệp quá lớn",
 }
 OFFSITE = "http://example.invalid/Documents/ngoai.pdf"
+NOT_HTTP = "ftp://127.0.0.1/Documents/2024/qua-ftp.pdf"
 
 
 def served() -> dict:
@@ -64,7 +65,8 @@ def nights(tmp_path_factory):
     chosen = [a for a in site.articles if a.template == "2024"][:4]
     pdf, docx, xlsx = GOOD
     chosen[0].attachments = [(pdf, GOOD[pdf][0]), (docx, GOOD[docx][0])]
-    chosen[1].attachments = [(xlsx, GOOD[xlsx][0]), (pdf, "Báo cáo (bản đăng lại)"), (OFFSITE, "Tài liệu ngoài")]
+    chosen[1].attachments = [(xlsx, GOOD[xlsx][0]), (pdf, "Báo cáo (bản đăng lại)"), (OFFSITE, "Tài liệu ngoài"),
+                             (NOT_HTTP, "Tài liệu qua FTP")]
     chosen[2].attachments = list(ODD.items())
     chosen[3].attachments = list(BAD.items())
     db = tmp_path_factory.mktemp("documents") / "monre.db"
@@ -121,10 +123,10 @@ def test_the_title_is_the_text_of_the_first_link(nights):
     assert docs["/Documents/2024/quyet-dinh-tran-dau.docx"]["title"] == "Quyết định ứng phó sự cố tràn dầu"
 
 
-def test_offsite_documents_are_not_fetched(nights):
+def test_offsite_and_non_http_documents_are_not_fetched(nights):
     db, log = nights[1], nights[2]
-    assert not rows(db, "select * from documents where url = ?", [OFFSITE])
-    assert json.loads(rows(db, "select documents from crawl_runs where id = 1")[0]["documents"])["not_fetched_offsite"] == 1
+    assert not rows(db, "select * from documents where url in (?, ?)", [OFFSITE, NOT_HTTP])
+    assert json.loads(rows(db, "select documents from crawl_runs where id = 1")[0]["documents"])["not_fetched_offsite"] == 2
 
 
 @pytest.mark.parametrize("path, words", [
@@ -199,7 +201,7 @@ def test_failures_are_counted_in_crawl_runs_and_logged(nights):
     db, log = nights[1], nights[2]
     run = rows(db, "select * from crawl_runs where id = 1")[0]
     assert json.loads(run["documents"]) == {"ok": 3, "no_text": 2, "unreadable": 1, "failed": 3,
-                                            "not_fetched_offsite": 1}
+                                            "not_fetched_offsite": 2}
     assert run["status"] == "ok" and run["message"] == "3 attached document(s) not archived (tried again next run)"
     lines = [line for line in log["night1"].stderr.splitlines() if "Document not archived (retried next run)" in line]
     assert len(lines) == 3 and all(any(path in line for line in lines) for path in BAD)
@@ -339,6 +341,29 @@ def test_article_page_says_which_documents_could_not_be_archived(nights, dataset
     page = datasette(f"/monre/articles/{article_id(db, chosen[3])}").text
     assert "(not archived: not a document: the portal served HTML page" in page
     assert "archived copy" in page  # hong.pdf, repaired and archived on night 2
+
+
+def test_article_page_links_only_http_urls(nights, datasette):
+    site, db, _, chosen = nights
+    page = datasette(f"/monre/articles/{article_id(db, chosen[1])}").text
+    assert "Tài liệu qua FTP" in page and 'href="ftp:' not in page
+    assert f'<a class="monre-original" href="{OFFSITE}">original ↗</a>' in page
+
+
+def test_article_page_works_without_the_plugin(nights):
+    import asyncio
+
+    from datasette.app import Datasette
+
+    site, db, _, chosen = nights
+    loop = asyncio.new_event_loop()
+    ds = Datasette([str(db)], metadata=yaml.safe_load((ROOT / "metadata.yml").read_text(encoding="utf-8")),
+                   template_dir=str(ROOT / "templates"))
+    try:
+        page = loop.run_until_complete(ds.client.get(f"/monre/articles/{article_id(db, chosen[0])}"))
+    finally:
+        loop.close()
+    assert page.status_code == 200 and chosen[0].title in page.text
 
 
 def test_the_archived_copy_is_served(nights, datasette):
