@@ -428,24 +428,24 @@ class Store:
             self.conn.execute("INSERT OR IGNORE INTO articles_documents (articles_id, documents_id) VALUES (?, ?)",
                               [article_id, doc["id"]])
 
-    def documents_to_retry(self) -> list[tuple[str, list[dict]]]:
-        """The documents earlier runs did not archive, each with one article that links it:
+    def documents_to_retry(self, portal: str) -> list[tuple[str, list[dict]]]:
+        """The documents earlier runs did not archive, each with one article of ``portal`` that links it:
         ``[(article id, [{"url", "title"}, …]), …]``. Those are the ``failed`` ones, and the attachments of
         stored articles that no run has handled (a run killed while downloading them, an archive written
         before documents were archived): the caller keeps those of the portal's own site."""
         found: dict[str, list[dict]] = {}
         rows = self.conn.execute(
             "SELECT min(ad.articles_id), d.url, d.title FROM documents d "
-            "JOIN articles_documents ad ON ad.documents_id = d.id WHERE d.status = 'failed' "
-            "GROUP BY d.id ORDER BY d.id")
+            "JOIN articles_documents ad ON ad.documents_id = d.id JOIN articles a ON a.id = ad.articles_id "
+            "WHERE d.status = 'failed' AND a.portal = ? GROUP BY d.id ORDER BY d.id", [portal])
         for article_id, url, title in rows:
             found.setdefault(article_id, []).append({"url": url, "title": title})
         unlinked = self.conn.execute(
             "SELECT a.id, json_extract(j.value, '$.url'), json_extract(j.value, '$.title') "
             "FROM articles a, json_each(a.attachments) j "
-            "WHERE a.attachments IS NOT NULL AND a.attachments != '[]' AND json_valid(a.attachments) "
+            "WHERE a.portal = ? AND a.attachments IS NOT NULL AND a.attachments != '[]' AND json_valid(a.attachments) "
             "AND NOT EXISTS (SELECT 1 FROM articles_documents ad JOIN documents d ON d.id = ad.documents_id "
-            "WHERE ad.articles_id = a.id AND d.url = json_extract(j.value, '$.url')) ORDER BY a.id")
+            "WHERE ad.articles_id = a.id AND d.url = json_extract(j.value, '$.url')) ORDER BY a.id", [portal])
         for article_id, url, title in unlinked:
             if url and not any(a["url"] == url for a in found.get(article_id, ())):
                 found.setdefault(article_id, []).append({"url": url, "title": title})

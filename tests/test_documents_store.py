@@ -25,7 +25,7 @@ def article(aid: str, content_hash: str, url: str | None = None) -> dict:
     return {"id": aid, "url": url or f"{BASE}/Pages/{aid}.aspx", "title": f"Bài {aid}", "summary": "",
             "body_text": "Nội dung", "body_html": "<p>Nội dung</p>", "published_at": "2024-01-02",
             "source": None, "image_urls": [], "attachments": [], "template": "2024", "content_hash": content_hash,
-            "categories": ["Tin tức"]}
+            "categories": ["Tin tức"], "portal": "monre.gov.vn"}
 
 
 def document(url: str = PDF_URL, status: str = "ok", text: str | None = "Báo cáo về đất đai và đầm lầy", **extra):
@@ -93,13 +93,14 @@ def test_failed_documents_are_retried_and_attempts_counted_per_run(path):
     store.add_article(article("a1", "h1"))
     store.add_documents("a1", [document(status="failed", text=None, note="HTTP 500")])
     store.flush()
-    assert store.documents_to_retry() == [("a1", [{"url": PDF_URL, "title": "Báo cáo"}])]
+    assert store.documents_to_retry("monre.gov.vn") == [("a1", [{"url": PDF_URL, "title": "Báo cáo"}])]
+    assert store.documents_to_retry("mae.gov.vn") == []  # each portal's spider retries its own
     assert store.document_states([url_id(PDF_URL), "other"]) == {url_id(PDF_URL): "failed"}
     store.close()
     store = open_store(path, lock=False)  # the next run
     store.add_documents("a1", [document()])
     store.flush()
-    assert store.documents_to_retry() == []
+    assert store.documents_to_retry("monre.gov.vn") == []
     store.close()
     assert query(path, "select status, attempts, note from documents") == [("ok", 2, None)]
 
@@ -131,7 +132,7 @@ def test_attachments_no_run_handled_are_to_retry(path):
     store.add_article(article("a3", "h3"))  # no attachments
     store.add_documents("a1", [document()])
     store.flush()
-    assert store.documents_to_retry() == [("a2", [{"url": f"{BASE}/Documents/moi.docx", "title": "Mới"},
+    assert store.documents_to_retry("monre.gov.vn") == [("a2", [{"url": f"{BASE}/Documents/moi.docx", "title": "Mới"},
                                                   {"url": PDF_URL, "title": "Lại"}])]
     store.close()
 

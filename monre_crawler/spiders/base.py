@@ -98,12 +98,8 @@ class PortalSpider(scrapy.Spider):
         # monre_crawler.offsite notes where it pointed (meta "portal_home") for the run's message.
         yield scrapy.Request(self.base_url + self.profile.home_path, callback=self.parse_home, errback=self.on_error,
                              meta={"portal_home": True})
-        if self.settings.getbool("MONRE_DOCUMENTS_ENABLED", True):
-            # Attached documents that earlier runs did not archive: their articles are not fetched again.
-            for article_id, attachments in self.store.documents_to_retry():
-                attachments = [a for a in attachments if is_portal_url(a["url"], self.base_url)]
-                if attachments:
-                    yield DocumentsItem(article_id=article_id, attachments=attachments)
+        for item in self.documents_to_retry():
+            yield item
 
     # --- home page ------------------------------------------------------------------------------------------
     def parse_home(self, response):
@@ -346,9 +342,24 @@ class PortalSpider(scrapy.Spider):
         self._report_unsafe_urls(item)
         item.categories = self.state.pending.pop(article_id, [category])
         yield item
-        if item.attachments and item.title and self.settings.getbool("MONRE_DOCUMENTS_ENABLED", True):
-            # Apart from the article, so that downloading the documents never holds the article back.
-            yield DocumentsItem(article_id=article_id, attachments=item.attachments)
+        yield from self.documents_of(item)
+
+    # --- attached documents (archived by monre_crawler.pipelines.documents) ------------------------------------
+    def documents_of(self, article: ArticleItem):
+        """The article's attached documents, to archive: yielded apart from the article (after it), so that
+        downloading them never holds the article back."""
+        if article.attachments and article.title and self.settings.getbool("MONRE_DOCUMENTS_ENABLED", True):
+            yield DocumentsItem(article_id=article.id, attachments=article.attachments)
+
+    def documents_to_retry(self):
+        """Attached documents of this portal's stored articles that earlier runs did not archive (failed, or
+        never handled): yielded at the start of a run; their articles are not fetched again."""
+        if not self.settings.getbool("MONRE_DOCUMENTS_ENABLED", True):
+            return
+        for article_id, attachments in self.store.documents_to_retry(self.profile.portal):
+            attachments = [a for a in attachments if is_portal_url(a["url"], self.base_url)]
+            if attachments:
+                yield DocumentsItem(article_id=article_id, attachments=attachments)
 
     def _report_unsafe_urls(self, item) -> None:
         """Log and count the links and images the extractor dropped because they are not http(s) URLs."""
