@@ -24,7 +24,7 @@ from pathlib import Path
 import sqlite_utils
 
 from .preflight import check_room
-from .schema import ARTICLE_COLUMNS, DOCUMENT_COLUMNS, DOCUMENT_OK, StoreError, check_schema, create_schema
+from .schema import ARTICLE_COLUMNS, DOCUMENT_COLUMNS, StoreError, check_schema, create_schema
 from .urls import url_id
 
 __all__ = ["Store", "StoreError", "CrawlLocked", "describe_error", "utcnow"]

@@ -127,6 +127,7 @@ def test_offsite_and_non_http_documents_are_not_fetched(nights):
     db, log = nights[1], nights[2]
     assert not rows(db, "select * from documents where url in (?, ?)", [OFFSITE, NOT_HTTP])
     assert json.loads(rows(db, "select documents from crawl_runs where id = 1")[0]["documents"])["not_fetched_offsite"] == 2
+    assert "example.invalid" not in log["night1"].stderr and "ftp://" not in log["night1"].stderr  # never tried
 
 
 @pytest.mark.parametrize("path, words", [
