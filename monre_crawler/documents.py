@@ -331,7 +331,9 @@ def readability(text: str | None) -> Readability:
     mojibake = len(_MOJIBAKE.findall(text))
     if mojibake > 0.02 * len(letters):
         return Readability(False, f"mojibake: {mojibake} sequences like 'Ã¡' or 'á»' (UTF-8 read as Windows-1252)")
-    foreign = sum(1 for c in letters if not c.isascii() and c not in _VI_MARKED)
+    # Latin letters that are neither ASCII nor Vietnamese: what TCVN3/VNI bytes become when read as Latin-1 or
+    # Windows-1252. (Cyrillic, Greek or CJK text is another language, not a broken Vietnamese font.)
+    foreign = sum(1 for c in letters if not c.isascii() and ord(c) <= 0x24F and c not in _VI_MARKED)
     symbols = sum(1 for c in visible if 0xA0 <= ord(c) <= 0xFF and not c.isalpha())
     if foreign + symbols > 0.05 * len(letters):
         return Readability(False, f"{foreign + symbols} characters of a legacy Vietnamese font encoding "

@@ -221,6 +221,11 @@ def test_english_and_numbers_are_readable():
     assert d.readability("2023\t2024\n1.234\t5.678\n" * 20).ok
 
 
+def test_text_in_another_script_is_readable():
+    assert d.readability("Меморандум о взаимопонимании между министерствами природных ресурсов " * 3).ok
+    assert d.readability("越南自然资源与环境部关于土地管理的年度报告" * 5).ok
+
+
 def test_no_text_is_not_readable():
     assert d.readability("  \n ").reason.startswith("no text")
 
