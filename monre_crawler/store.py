@@ -233,12 +233,20 @@ class Store:
             return Counter()
         outcome: Counter = Counter()
         now = utcnow()
-        with self.db.atomic():
-            self._write_articles(self._articles, now, outcome)
-            self._write_sightings(self._sightings, now)
-            for article_id, urls in self._aliases:
-                self._add_urls(article_id, urls)
-            self._write_document_batch(self._documents)
+        documents_written = dict(self._documents_written)
+        try:
+            with self.db.atomic():
+                self._write_articles(self._articles, now, outcome)
+                self._write_sightings(self._sightings, now)
+                for article_id, urls in self._aliases:
+                    self._add_urls(article_id, urls)
+                self._write_document_batch(self._documents)
+        except Exception:
+            # Rolled back: forget what this transaction wrote (category ids, documents), or a later flush of
+            # the same buffer (the pipeline's close) would link to rows that do not exist.
+            self._category_ids.clear()
+            self._documents_written = documents_written
+            raise
         self._articles, self._sightings, self._aliases, self._documents = [], [], [], []
         self._buffered_ids.clear()
         self.counts.update(outcome)

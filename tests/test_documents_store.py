@@ -206,3 +206,23 @@ def test_a_document_fetched_this_run_is_only_linked_by_the_next_article(pipeline
     pipeline.item_completed([(True, result)], second, pipeline.spiderinfo)  # FilesPipeline's cached result
     assert first.documents[0]["text"] == "văn bản" and "status" not in second.documents[0]
     assert pipeline._texts == {} and pipeline.stats.get_value("monre/documents/ok") == 1
+
+
+def test_a_failed_flush_forgets_what_it_did_not_write(path, monkeypatch):
+    store = open_store(path, lock=False)
+    store.add_article(article("a1", "h1"))
+    store.add_documents("a1", [document()])
+
+    def fail(batch):
+        raise sqlite3.OperationalError("database or disk is full")
+
+    write = store._write_document_batch
+    monkeypatch.setattr(store, "_write_document_batch", fail)
+    with pytest.raises(sqlite3.OperationalError):
+        store.flush()  # rolled back: the category and the article are not written either
+    monkeypatch.setattr(store, "_write_document_batch", write)
+    store.flush()  # the same buffer again, as the pipeline's close does
+    store.close()
+    assert query(path, "PRAGMA foreign_key_check") == []
+    assert query(path, "select count(*) from articles_categories ac join categories c on c.id = ac.categories_id") == [(1,)]
+    assert query(path, "select url, attempts from documents") == [(PDF_URL, 1)]
