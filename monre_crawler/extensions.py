@@ -91,8 +91,15 @@ class CrawlRunRecorder:
                 self.store.forget_lost(recovered)
         stats, counts = self.crawler.stats, self.store.counts
         documents = {key: stats.get_value(f"monre/documents/{key}", 0)
-                     for key in ("ok", "no_text", "unreadable", "failed", "not_fetched_offsite")}
-        if self.status == "ok" and documents["failed"]:
+                     for key in ("ok", "no_text", "unreadable", "failed", "lost", "not_fetched_offsite")}
+        if documents["lost"] and self.status in ("ok", "degraded"):
+            # a document the portal would have served but the download failed (server error, timeout): a loss
+            lost = (f"{documents['lost']} attached document(s) could not be downloaded (tried again next run)"
+                    + (f"; {documents['failed'] - documents['lost']} more not archived"
+                       if documents["failed"] > documents["lost"] else ""))
+            self.status, self.message = "incomplete", lost + (f"; also degraded: {self.message}"
+                                                               if self.status == "degraded" else "")
+        elif self.status == "ok" and documents["failed"]:
             self.message = f"{documents['failed']} attached document(s) not archived (tried again next run)"
         try:
             self.store.finish_run(

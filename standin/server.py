@@ -156,8 +156,8 @@ class Portal:
     def __init__(self, site: Site, faults=None, *, host: str = "127.0.0.1", port: int = 0,
                  link_variants: bool = True, documents: dict | None = None):
         self.site = site
-        # Explicit answers for document paths ({"/Documents/x.pdf": (content type, bytes)}), served whatever
-        # the faults: real, broken or fake documents for the tests of document archiving.
+        # Explicit answers for document paths ({"/Documents/x.pdf": (content type, bytes[, status])}), served
+        # whatever the faults: real, broken or fake documents (or errors) for the tests of document archiving.
         self.documents = {k.lower(): v for k, v in (documents or {}).items()}
         self.plan = site.fault_plan(faults)
         self.faults = self.plan.faults
@@ -275,8 +275,8 @@ class Portal:
         if m:
             return self._article(m.group(1), split.query)
         if low in self.documents:
-            ctype, body = self.documents[low]
-            return _Response(200, body, ctype)
+            ctype, body, *status = self.documents[low]
+            return _Response(status[0] if status else 200, body, ctype)
         if low.startswith("/documents/") and plan.active("attachments"):
             ext = low.rsplit(".", 1)[-1]
             if ext in files.MIME:

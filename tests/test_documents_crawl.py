@@ -204,7 +204,7 @@ def test_the_html_page_and_the_oversized_file_are_not_on_disk(nights):
 def test_failures_are_counted_in_crawl_runs_and_logged(nights):
     db, log = nights[1], nights[2]
     run = rows(db, "select * from crawl_runs where id = 1")[0]
-    assert json.loads(run["documents"]) == {"ok": 3, "no_text": 2, "unreadable": 1, "failed": 3,
+    assert json.loads(run["documents"]) == {"ok": 3, "no_text": 2, "unreadable": 1, "failed": 3, "lost": 0,
                                             "not_fetched_offsite": 1}
     assert run["status"] == "ok" and run["message"] == "3 attached document(s) not archived (tried again next run)"
     lines = [line for line in log["night1"].stderr.splitlines() if "Document not archived (retried next run)" in line]
@@ -436,3 +436,23 @@ def test_documents_of_stored_articles_are_fetched_later_then_never_again(tmp_pat
     assert rows(db, "select count(*) as n from documents where status = 'failed'") == [{"n": 0}]
     assert [json.loads(r["documents"])["ok"] for r in rows(db, "select documents from crawl_runs order by id")] == [
         0, sum(1 for path in linked if path.endswith((".pdf", ".docx", ".xlsx"))), 0]
+
+
+def test_a_document_the_server_fails_to_serve_makes_the_run_incomplete_then_is_fetched(tmp_path):
+    """A server error (after retries) is a loss, unlike a broken file or a dead link: exit 4, tried again."""
+    site = Site.generate(n_articles=8, seed=9, attachments=0)
+    article = next(a for a in site.articles if a.template == "2024")
+    article.attachments = [("/Documents/2024/tam-loi.pdf", "Tạm lỗi")]
+    db = tmp_path / "monre.db"
+    with Portal(site, documents={"/Documents/2024/tam-loi.pdf": ("text/html", b"<html>503</html>", 503)}) as portal:
+        first = crawl(portal.url, db)
+        portal.documents["/documents/2024/tam-loi.pdf"] = standin_files.by_extension("pdf")
+        second = crawl(portal.url, db)
+    assert first.returncode == 4, first.stderr[-2000:]
+    assert first.stderr.strip().splitlines()[-1] == (
+        "monre: run 1 incomplete: 1 attached document(s) could not be downloaded (tried again next run)")
+    assert rows(db, "select count(*) as n from articles where url like ?", [f"%{article.path}"]) == [{"n": 1}]
+    run1, run2 = rows(db, "select status, documents from crawl_runs order by id")
+    assert run1["status"] == "incomplete" and json.loads(run1["documents"])["lost"] == 1
+    assert second.returncode == 0 and run2["status"] == "ok"
+    assert rows(db, "select status, attempts from documents") == [{"status": "ok", "attempts": 2}]

@@ -183,7 +183,7 @@ def test_the_stored_name_has_the_real_extension(pipeline):
 def test_item_completed_makes_rows_for_fetched_failed_and_archived_documents(pipeline):
     item = DocumentsItem("a1", [{"url": f"{BASE}/a.pdf", "title": "A"}, {"url": f"{BASE}/b.pdf", "title": "B"},
                                 {"url": f"{BASE}/c.pdf", "title": "C"}, {"url": f"{BASE}/a.pdf", "title": "A again"}])
-    pipeline._failures[f"{BASE}/b.pdf"] = "larger than MONRE_DOCUMENT_MAXSIZE (1,234 bytes)"
+    pipeline._failures[f"{BASE}/b.pdf"] = ("larger than MONRE_DOCUMENT_MAXSIZE (1,234 bytes)", False)
     results = [(True, {"url": f"{BASE}/a.pdf", "path": "full/a.pdf", "doc_status": "ok", "size": 3}),
                (True, None)]
     pipeline._texts[f"{BASE}/a.pdf"] = "văn bản"
@@ -196,6 +196,14 @@ def test_item_completed_makes_rows_for_fetched_failed_and_archived_documents(pip
     assert "status" not in rows["c.pdf"]  # already archived: only linked
     assert pipeline.stats.get_value("monre/documents/ok") == 1
     assert pipeline.stats.get_value("monre/documents/failed") == 1
+    assert pipeline.stats.get_value("monre/documents/lost") is None  # over the cap: not a loss
+
+
+def test_a_timeout_is_a_lost_document(pipeline):
+    item = DocumentsItem("a1", [{"url": f"{BASE}/a.pdf", "title": "A"}])
+    pipeline._failures[f"{BASE}/a.pdf"] = ("DownloadTimeoutError: took longer than 60 s", True)
+    pipeline.item_completed([(True, None)], item, pipeline.spiderinfo)
+    assert item.documents[0]["status"] == "failed" and pipeline.stats.get_value("monre/documents/lost") == 1
 
 
 def test_a_document_fetched_this_run_is_only_linked_by_the_next_article(pipeline):

@@ -30,7 +30,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from scrapy import Request
-from scrapy.exceptions import NotConfigured
+from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.pipelines.files import FilesPipeline
 from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet.threads import deferToThread
@@ -108,8 +108,9 @@ class DocumentsPipeline(FilesPipeline):
 
     # --- what came back --------------------------------------------------------------------------------
     async def media_downloaded(self, response, request, info, *, item=None):
-        if response.status != 200:
-            return self._failed(request, f"HTTP {response.status}")
+        if response.status != 200:  # a server error (after Scrapy's retries) is a loss; a 404 is the portal's state
+            return self._failed(request, f"HTTP {response.status}",
+                                transient=response.status >= 500 or response.status in (408, 429))
         kind = documents.sniff(response.body, _extension(request.url))
         if not kind.document:
             return self._failed(request, f"not a document: the portal served {kind.label}"
@@ -137,16 +138,19 @@ class DocumentsPipeline(FilesPipeline):
     def media_failed(self, failure, request, info):
         """A download that failed (timeout, refused, over the size cap, robots.txt): note why, for item_completed."""
         reason = failure.getErrorMessage() or failure.type.__name__
+        transient = False
         if "larger than download max size" in reason:
             reason = f"larger than MONRE_DOCUMENT_MAXSIZE ({self.maxsize:,} bytes)"
         else:
+            # timeouts, refused or reset connections: a loss; robots.txt or another refusal: the portal's choice
+            transient = not failure.check(IgnoreRequest)
             reason = f"{failure.type.__name__}: {reason}"
-        self._failures[request.url] = reason
+        self._failures[request.url] = (reason, transient)
         # Returning (not raising) keeps FilesPipeline from logging a traceback at ERROR: the reason is
         # logged once, as a WARNING, when the item completes.
 
-    def _failed(self, request, reason: str) -> dict:
-        return {"url": request.url, "doc_status": "failed", "note": reason}
+    def _failed(self, request, reason: str, transient: bool = False) -> dict:
+        return {"url": request.url, "doc_status": "failed", "note": reason, "transient": transient}
 
     def file_path(self, request, response=None, info=None, *, item=None):
         guid = hashlib.sha1(request.url.encode("utf-8")).hexdigest()  # noqa: S324 - a name, not security
@@ -178,11 +182,14 @@ class DocumentsPipeline(FilesPipeline):
             row = {"id": doc_id, "url": url, "title": attachment.get("title") or None}
             result = by_url.get(url)
             if result is None and url in self._failures:
-                result = {"url": url, "doc_status": "failed", "note": self._failures[url]}
+                reason, transient = self._failures[url]
+                result = {"url": url, "doc_status": "failed", "note": reason, "transient": transient}
             if result is not None and doc_id not in self._counted:  # the first article this run to link it
                 row.update(self._row(result, now))
                 if result["doc_status"] != "failed":
                     row["text"] = self._texts.pop(url, None)
+                elif result.get("transient"):
+                    self.stats.inc_value("monre/documents/lost")  # could not be downloaded: the run is incomplete
                 self._count(row, item)
             rows.append(row)  # without "status": archived already (by this run or an earlier one), only linked
         item.documents = rows
