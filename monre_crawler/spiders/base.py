@@ -356,8 +356,12 @@ class PortalSpider(scrapy.Spider):
         never handled): yielded at the start of a run; their articles are not fetched again."""
         if not self.settings.getbool("MONRE_DOCUMENTS_ENABLED", True):
             return
+        base = urlsplit(self.base_url)
         for article_id, attachments in self.store.documents_to_retry(self.profile.portal):
-            attachments = [a for a in attachments if is_portal_url(a["url"], self.base_url)]
+            # On the portal as it is reached now (its scheme and port may have changed since; the document's
+            # id is its path, so the row stays the same).
+            attachments = [{**a, "url": urlunsplit((base.scheme, base.netloc, *urlsplit(a["url"])[2:4], ""))}
+                           for a in attachments if is_portal_url(a["url"], self.base_url)]
             if attachments:
                 yield DocumentsItem(article_id=article_id, attachments=attachments)
 
