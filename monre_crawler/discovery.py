@@ -46,15 +46,59 @@ def _absolute(response, href: str) -> str | None:
     return urlunsplit((parts.scheme, parts.netloc, parts.path, parts.query, ""))
 
 
-def links(response, root=None) -> list[Link]:
-    """Every http(s) link of the page (or of ``root``, an lxml element of it), in page order."""
+def links(response, root=None, skip=frozenset()) -> list[Link]:
+    """Every http(s) link of the page (or of ``root``, an lxml element of it), in page order; not the ``<a>``
+    elements in ``skip``."""
     out = []
     nodes = root.iter("a") if root is not None else (a.root for a in response.css("a[href]"))
     for node in nodes:
+        if node in skip:
+            continue
         url = _absolute(response, node.get("href"))
         if url:
-            out.append(Link(url, clean(node.text_content())))
+            text = clean(node.text_content())
+            if not text:  # an image-only link (a teaser's picture): its image's alt text, if any
+                text = next((clean(img.get("alt") or img.get("title")) for img in node.iter("img")
+                             if clean(img.get("alt") or img.get("title"))), "")
+            out.append(Link(url, text))
     return out
+
+
+def link_boxes(root, is_article) -> dict:
+    """Each article link of ``root`` -> its *box*: the ids of the articles linked in its nearest ancestor that
+    links two articles or more (a listing, a sidebar box), as a frozenset, and that ancestor. ``is_article(href)``
+    gives an href's article id or None. Two pages that share a box (the same articles in one container) share a
+    block of the site's frame ("most read", "latest news"), not content of their own."""
+    ids_under: dict = {}
+    anchors = []
+    for node in root.iter("a"):
+        item = is_article(node.get("href") or "")
+        if item is None:
+            continue
+        anchors.append(node)
+        for ancestor in node.iterancestors():
+            ids_under.setdefault(ancestor, set()).add(item)
+    boxes = {}
+    for node in anchors:
+        for ancestor in node.iterancestors():
+            if len(ids_under[ancestor]) >= 2:
+                boxes[node] = (frozenset(ids_under[ancestor]), ancestor)
+                break
+    return boxes
+
+
+def in_boxes(boxes: dict, chosen) -> set:
+    """The links of ``boxes`` (:func:`link_boxes`) that lie in one of the ``chosen`` boxes: in the deepest
+    element that links exactly a chosen box's articles (not a link beside it whose nearest container happens to
+    link the same articles, such as a listing's only entry that the box also shows)."""
+    deepest: dict = {}
+    for node, (box, element) in boxes.items():
+        if box in chosen:
+            depth = sum(1 for _ in element.iterancestors())
+            if box not in deepest or depth > deepest[box][0]:
+                deepest[box] = (depth, element)
+    containers = [element for _, element in deepest.values()]
+    return {node for node in boxes if any(c is node or any(a is c for a in node.iterancestors()) for c in containers)}
 
 
 def same_site(url: str, host: str) -> bool:

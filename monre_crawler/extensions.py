@@ -17,7 +17,9 @@ A run is, in this order of precedence (the first that applies):
 - ``degraded`` when generic fallbacks, not the layouts' own selectors, had to find a key field of more than
   ``MONRE_FALLBACK_ALARM`` of the articles (the portal has probably changed its layouts) or, for a portal
   read by the fallbacks by design (its profile knows no layout: mae.gov.vn), when a key field (title, date,
-  body) is missing on more than ``MONRE_MISSING_ALARM`` of them;
+  body) is missing on more than ``MONRE_MISSING_ALARM`` of them; and, for any portal, when the data is
+  implausible (``MONRE_SAME_TITLE_ALARM`` articles sharing a title, more than ``MONRE_SAME_DAY_ALARM`` dated the
+  day of the crawl without a time, any dated in the future: see :mod:`monre_crawler.pipelines.plausibility`);
 - ``ok`` otherwise.
 
 An incomplete run that is also degraded says both in its message. Whatever the status, the run's losses are
@@ -82,26 +84,27 @@ class CrawlRunRecorder:
         if self.status == "degraded":
             logger.error("Extraction degraded: %s", self.message)
         lost = state.lost_articles()
-        if not state.archive_error:
-            if lost:
-                self.store.record_lost(self.run_id, spider.profile.portal, lost)
-            # lost by an earlier run and fetched again without a loss (stored ones are forgotten as they are written)
-            recovered = state.retrying - {loss.article_id for loss in lost} if reason == "finished" else set()
-            if recovered:
-                self.store.forget_lost(recovered)
-        stats, counts = self.crawler.stats, self.store.counts
+        stats = self.crawler.stats
         documents = {key: stats.get_value(f"monre/documents/{key}", 0)
                      for key in ("ok", "no_text", "unreadable", "failed", "lost", "not_fetched_offsite")}
         if documents["lost"] and self.status in ("ok", "degraded"):
             # a document the portal would have served but the download failed (server error, timeout): a loss
-            lost = (f"{documents['lost']} attached document(s) could not be downloaded (tried again next run)"
-                    + (f"; {documents['failed'] - documents['lost']} more not archived"
-                       if documents["failed"] > documents["lost"] else ""))
-            self.status, self.message = "incomplete", lost + (f"; also degraded: {self.message}"
-                                                               if self.status == "degraded" else "")
+            lost_documents = (f"{documents['lost']} attached document(s) could not be downloaded (tried again next run)"
+                              + (f"; {documents['failed'] - documents['lost']} more not archived"
+                                 if documents["failed"] > documents["lost"] else ""))
+            self.status, self.message = "incomplete", lost_documents + (f"; also degraded: {self.message}"
+                                                                         if self.status == "degraded" else "")
         elif self.status == "ok" and documents["failed"]:
             self.message = f"{documents['failed']} attached document(s) not archived (tried again next run)"
-        try:
+        try:  # a full disk may refuse this last write too: one clear line, no traceback
+            if not state.archive_error:
+                if lost:
+                    self.store.record_lost(self.run_id, spider.profile.portal, lost)
+                # lost by an earlier run and fetched again without a loss (stored ones are forgotten as they are written)
+                recovered = state.retrying - {loss.article_id for loss in lost} if reason == "finished" else set()
+                if recovered:
+                    self.store.forget_lost(recovered)
+            stats, counts = self.crawler.stats, self.store.counts
             self.store.finish_run(
                 self.run_id,
                 status=self.status,
@@ -118,10 +121,11 @@ class CrawlRunRecorder:
                 items_lost=len(lost),
                 lost=[loss.record() for loss in state.losses()],
             )
-        except sqlite3.DatabaseError as exc:  # a full disk: the row stays 'running', the next run marks it failed
+        except sqlite3.DatabaseError as exc:  # a full disk: the row stays 'running', the next run records it as failed
             if self.status != "failed":
                 self.status, self.message = "failed", f"cannot write the archive: {describe_error(exc)}"
-            logger.error("Cannot record run %s in the archive: %s", self.run_id, describe_error(exc))
+            logger.error("Cannot record run %s in the archive: %s (the next run records it as failed)",
+                         self.run_id, describe_error(exc))
         if self.status != "ok":
             logger.error("Run %s %s: %s", self.run_id, self.status, self.message)
         self.store.close()
@@ -137,7 +141,31 @@ class CrawlRunRecorder:
         fields["missing_share"] = round(stats.get("monre/fields/any_missing", 0) / articles if articles else 0.0, 4)
         fields["selectors_missed"] = {key.removeprefix("monre/fields/missed/"): value
                                       for key, value in stats.items() if key.startswith("monre/fields/missed/")}
+        fields["plausibility"] = {key.removeprefix("monre/plausibility/"): value for key, value in stats.items()
+                                  if key.startswith("monre/plausibility/")}
         return fields
+
+    def _implausible(self, fields: dict) -> str:
+        """Why the run's data looks silently wrong ("" when it does not): one title for many articles, many
+        articles dated the day of the crawl without a time of day, articles dated in the future."""
+        settings, seen = self.crawler.settings, fields["plausibility"]
+        same_title, same_day = settings.getint("MONRE_SAME_TITLE_ALARM"), settings.getint("MONRE_SAME_DAY_ALARM")
+        today, dated = seen.get("today_without_time", 0), seen.get("dated", 0)
+        others_timed = seen.get("with_time", 0) > (dated - today) / 2 if dated > today else False
+        reasons = []
+        if same_title and seen.get("same_title", 0) >= same_title:
+            reasons.append(f"{seen['same_title']} articles share the title {seen.get('same_title_text', '')!r} "
+                           f"(alarm at MONRE_SAME_TITLE_ALARM={same_title})")
+        if today and (today > same_day or (today >= 3 and others_timed)):
+            reasons.append(f"{today} articles are dated the day of the crawl without a time of day"
+                           + (" while the others carry one" if others_timed else
+                              f" (alarm above MONRE_SAME_DAY_ALARM={same_day})"))
+        if seen.get("future"):
+            reasons.append(f"{seen['future']} article(s) dated after the day of the crawl "
+                           f"(first: {seen.get('future_example', '')})")
+        if not reasons:
+            return ""
+        return "implausible data: " + "; ".join(reasons) + ": is a page's header read as the article's title or date?"
 
     def _verdict(self, state, reason: str, fields: dict, errors: int, layouts: bool = True) -> tuple[str, str]:
         """The run's status (``failed``, ``incomplete``, ``degraded``, ``ok``: the first that applies) and the
@@ -171,6 +199,7 @@ class CrawlRunRecorder:
             degraded = (f"generic fallbacks had to find a key field for {fallback_share:.0%} of the articles "
                         f"(alarm above {settings.getfloat('MONRE_FALLBACK_ALARM'):.0%}): has the portal "
                         f"changed its page layouts? Selectors that missed: {missed}")
+        degraded = "; ".join(d for d in (self._implausible(fields), degraded) if d)
         if state.lost:
             message = _losses(state)
             return "incomplete", message + (f"; also degraded: {degraded}" if degraded else "")

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import copy
 import re
+from datetime import datetime, timedelta, timezone
 from urllib.parse import urlsplit
 
 from lxml import etree
@@ -23,7 +24,7 @@ from .sites import Profile
 from .sites.monre import PROFILE as MONRE
 from .dates import parse_date
 from .sanitize import sanitize_html
-from .text import clean
+from .text import clean, fold
 from .urls import safe_url
 
 BLOCK_TAGS = frozenset(
@@ -48,8 +49,13 @@ def is_error_page(response, profile: Profile = MONRE) -> bool:
 
 # --- Articles ---------------------------------------------------------------------------------------------------
 def extract_article(response, listing_title: str = "", listing_date: str = "", profile: Profile = MONRE,
-                    into: ArticlePage | None = None) -> ArticlePage:
-    """What the article page says, filled into ``into`` (the spider's item) or a new :class:`ArticlePage`."""
+                    into: ArticlePage | None = None, site_texts: frozenset[str] = frozenset()) -> ArticlePage:
+    """What the article page says, filled into ``into`` (the spider's item) or a new :class:`ArticlePage`.
+
+    ``listing_title``: the text (or image ``alt``) of a link to the article, a hint for the title fallback;
+    ``site_texts``: folded texts (:func:`monre_crawler.text.fold`) known not to be an article's title — what
+    the spider saw repeated on several pages of the portal (the site's name, box headings, a generic
+    ``<title>``)."""
     sel = response.selector
     article = into if into is not None else ArticlePage()
     layout, body = _match_layout(sel, profile)
@@ -73,17 +79,20 @@ def extract_article(response, listing_title: str = "", listing_date: str = "", p
     cleaned_root = None  # the page without its chrome: a copy, made once, only when a fallback needs it
     if not article.title or body is None or not article.date_text:
         cleaned_root = _without_chrome(sel.root, profile)
-    if not article.title:
-        article.title = _fallback_title(sel, cleaned_root, listing_title)
-        if article.title:
-            article.found["title"] = "fallback"
     if body is None:
         body = _densest_block(cleaned_root)
         if body is not None:
             article.found["body"] = "fallback"
-    if not article.date_text:
+    body_in_copy = None
+    if cleaned_root is not None:
         body_in_copy = body if layout is None or body is None else next(
             iter(cleaned_root.cssselect(layout.body)), None)  # the same element, in the copy
+    if not article.title:
+        article.title = _fallback_title(sel, cleaned_root, listing_title, url=base, body=body_in_copy,
+                                        site_texts=site_texts, generic_titles=profile.generic_titles)
+        if article.title:
+            article.found["title"] = "fallback"
+    if not article.date_text:
         date_near_title = _date_near_title(cleaned_root, article.title, body_in_copy) or _meta_date(sel)
         article.date_text = _agreeing_date(date_near_title, listing_date)
         if article.date_text:
@@ -256,28 +265,151 @@ def _attachments(element, base: str, profile: Profile, unsafe: list | None = Non
 
 # --- Generic fallbacks, for a layout nobody described -------------------------------------------------
 TITLE_HINTS = re.compile(r"(title|tieu-?de|heading|headline)", re.IGNORECASE)
+TITLE_SEPARATORS = re.compile(r"\s[-|–—]\s")
+WORDS = re.compile(r"[0-9a-z]+")
+HEADINGS = ("h1", "h2", "h3", "h4")
+EMPHASIS = ("b", "strong", "th", "font")
+# where a title may be printed (the date and the lead are searched after the element that holds it)
+TITLE_TAGS = ("h1", "h2", "h3", "h4", "h5", "div", "span", "p", "td", "th", "b", "strong", "font")
+SLUG_MATCH = 0.6  # share of a URL slug's words a text must hold to be the title the slug was made from
 
 
-def _fallback_title(sel: Selector, root, listing_title: str) -> str:
+def _words(text: str) -> list[str]:
+    return WORDS.findall(fold(text))
+
+
+def slug_words(url: str) -> list[str]:
+    """The words of the slug in a URL's last path segment, ids and extension left out:
+    ``/moi-truong/xu-ly-o-nhiem-khong-khi-19022.htm`` -> ``[xu, ly, o, nhiem, khong, khi]``; ``[]`` when
+    the segment is no slug of three words or more (``pInTinTuc.aspx``, ``Default.aspx``)."""
+    segment = urlsplit(url).path.rstrip("/").rsplit("/", 1)[-1]
+    segment = re.sub(r"\.[A-Za-z0-9]{2,5}$", "", segment)
+    words = [w for w in re.split(r"[-_]+", segment.lower()) if w and not w.isdigit()]
+    if len(words) < 3 or not all(w.isascii() and w.isalnum() for w in words):
+        return []
+    return words
+
+
+def _slug_agreement(slug: list[str], text: str) -> tuple[float, float]:
+    """(share of the slug's words the text holds, share of the text's words that are the slug's)."""
+    words = _words(text)
+    if not slug or not words:
+        return 0.0, 0.0
+    have, wanted = set(words), set(slug)
+    return len(wanted & have) / len(wanted), len(wanted & have) / len(have)
+
+
+def _order(root) -> dict:
+    return {node: i for i, node in enumerate(root.iter())}
+
+
+def _body_start(body, order: dict) -> int:
+    """Where the article's text begins in document order: its body's first paragraph (or the body)."""
+    if body is None or body not in order:
+        return len(order)
+    first = next((n for n in body.iter("p") if len(clean(n.text_content())) >= 40), body)
+    return order.get(first, order[body])
+
+
+def _fallback_title(sel: Selector, root, listing_title: str, url: str = "", body=None,
+                    site_texts: frozenset[str] = frozenset(), generic_titles: frozenset[str] = frozenset()) -> str:
     """The page's own title in a layout nobody described; "" when the page has none (it is dropped).
 
-    Candidates come from the page only: its metadata, the headings and title-classed elements of its
-    main content (``root``: the page without its chrome) and its ``<title>``. The listing's title picks among them when it is
-    one of them; otherwise the page's metadata wins, then its first heading, then ``<title>``.
+    Candidates come from the page only: its metadata, the headings and title-classed elements of its main
+    content (``root``: the page without its chrome), its ``<title>`` and, when nothing else names the article
+    (a print view), a bold line of its own before the text. Texts that name the site, not an article (its
+    ``og:site_name``, ``site_texts`` the spider saw on several pages, a generic document title such as a
+    print view's) are never candidates. Then, in order:
+
+    1. the candidate that agrees with the URL's slug (an ASCII transliteration of the title: the page's
+       own URL, else its ``rel=canonical`` / ``og:url``), when one holds most of the slug's words;
+    2. the listing's title (a link's text or its image's ``alt``), when it is one of them;
+    3. the page's metadata (``og:title``);
+    4. the heading nearest before the article's text (``body``), so that a heading of the page's banner
+       (the agency's name, far above the menu) loses to the article's own;
+    5. the ``<title>``: the part of it the page prints, else the whole;
+    6. a heading after the text;
+    7. a bold line of its own (``<b>``, ``<strong>``) before the text: the one just before the date line.
     """
-    candidates = [clean(sel.css(q).get()) for q in ('meta[property="og:title"]::attr(content)',
-                                                     'meta[name="title"]::attr(content)')]
-    for node in root.iter("h1", "h2", "h3", "h4", "div", "span", "p", "strong"):
-        if node.tag in ("h1", "h2", "h3", "h4") or TITLE_HINTS.search(f"{node.get('class', '')} {node.get('id', '')}"):
+    not_titles = set(site_texts) | set(generic_titles)
+    for name in sel.css('meta[property="og:site_name"]::attr(content), '
+                        'meta[name="application-name"]::attr(content)').getall():
+        if clean(name):
+            not_titles.add(fold(clean(name)))
+
+    def usable(text: str) -> bool:
+        return bool(text) and fold(text) not in not_titles
+
+    order = _order(root)
+    start = _body_start(body, order)
+    meta = [t for t in (clean(sel.css(q).get()) for q in ('meta[property="og:title"]::attr(content)',
+                                                          'meta[name="title"]::attr(content)')) if usable(t)]
+    headings = []  # (position, text)
+    for node in root.iter(*HEADINGS, "div", "span", "p", "strong"):
+        if node.tag in HEADINGS or TITLE_HINTS.search(f"{node.get('class', '')} {node.get('id', '')}"):
             text = clean(node.text_content())
-            if 0 < len(text) <= 300:
-                candidates.append(text)
+            if 0 < len(text) <= 300 and usable(text):
+                headings.append((order.get(node, 0), text))
     page_title = clean(sel.css("title::text").get())
-    candidates += [page_title] + [clean(part) for part in re.split(r"\s[-|–—]\s", page_title)]
-    candidates = [c for c in candidates if c]
-    if listing_title and listing_title in candidates:
-        return listing_title
-    return candidates[0] if candidates else ""
+    titles = [t for t in [page_title] + [clean(part) for part in TITLE_SEPARATORS.split(page_title)] if usable(t)]
+    bold = _bold_lines(root, body, order, start, not_titles)
+    candidates = list(dict.fromkeys(meta + [t for _, t in headings] + titles + bold))
+    if not candidates:
+        return ""
+
+    for address in [url] + sel.css('link[rel="canonical"]::attr(href), meta[property="og:url"]::attr(content)').getall():
+        slug = slug_words(address.strip())
+        if slug:
+            scored = [(_slug_agreement(slug, c), -i, c) for i, c in enumerate(candidates)]
+            (recall, _), _, best = max(scored)
+            if recall >= SLUG_MATCH:
+                return best
+            break
+    if listing_title:
+        hint = fold(clean(listing_title))
+        match = next((c for c in candidates if fold(c) == hint), None)
+        if match:
+            return match
+    if meta:
+        return meta[0]
+    before = [(position, text) for position, text in headings if position < start]
+    if before:
+        return max(before)[1]
+    if titles:  # the part of the <title> the page prints, else the whole
+        printed = {fold(clean(n.text_content())) for n in root.iter(*TITLE_TAGS) if n.text and len(n.text) <= 300}
+        return next((t for t in titles[1:] if fold(t) in printed), titles[0])
+    if headings:
+        return headings[0][1]
+    return bold[0]
+
+
+def _bold_lines(root, body, order: dict, start: int, not_titles) -> list[str]:
+    """Bold lines of their own before the article's text (a print view's title), best first: the one just
+    before the first date line, then the others in page order."""
+    lines, dates = [], []
+    for node in root.iter(*EMPHASIS, "td", "p", "div", "span", "i", "em"):
+        position = order.get(node, 0)
+        if position >= start or (body is not None and _inside(node, body) and node is not body):
+            continue
+        text = clean(node.text_content())
+        if not text:
+            continue
+        if node.tag in EMPHASIS:
+            parent = node.getparent()
+            if 10 <= len(text) <= 300 and parent is not None and clean(parent.text_content()) == text \
+                    and fold(text) not in not_titles and parse_date(text) is None:
+                lines.append((position, text))
+        elif len(text) <= 80 and not any(isinstance(c.tag, str) and c.tag.lower() in BLOCK_TAGS for c in node) \
+                and parse_date(text) is not None:
+            dates.append(position)
+    ranked = [text for _, text in lines]
+    if dates and lines:
+        first_date = next((d for d in sorted(dates) if d > lines[0][0]), None)
+        before = [text for position, text in lines if first_date is not None and position < first_date]
+        if before:
+            ranked.remove(before[-1])
+            ranked.insert(0, before[-1])
+    return list(dict.fromkeys(ranked))
 
 
 def _is_chrome(node, profile: Profile) -> bool:
@@ -303,13 +435,21 @@ def _without_chrome(root, profile: Profile):
         if node is not root and node.getparent() is not None and isinstance(node.tag, str):
             if node.tag.lower() in ("html", "body", "form"):
                 continue
-            # <header> inside an article often holds its title and date: keep headers that do.
+            # <header> inside an article often holds its title and date: keep headers that do (not the
+            # page's banner: one outside <article>/<main> with a form, a menu or several links).
             if node.tag.lower() == "header" and node.getparent().tag.lower() in ("article", "section", "div") \
-                    and any(True for _ in node.iter("h1", "h2", "h3")):
+                    and any(True for _ in node.iter("h1", "h2", "h3")) and _article_header(node):
                 continue
             if _is_chrome(node, profile):
                 node.drop_tree()
     return root
+
+
+def _article_header(header) -> bool:
+    """A ``<header>`` that heads an article, not the page's banner."""
+    if any(a.tag in ("article", "main") for a in header.iterancestors() if isinstance(a.tag, str)):
+        return True
+    return next(header.iter("form", "nav", "input"), None) is None and sum(1 for _ in header.iter("a")) <= 2
 
 
 def _densest_block(root):
@@ -336,12 +476,13 @@ def _densest_block(root):
 
 
 def _date_near_title(root, title: str, body) -> str:
-    """A date printed next to the title (its container and the container's container), else next to the
-    body (a "Ngày đăng" line just before or after it); never in the body's text, never in the page chrome
-    (``root`` has none left)."""
+    """A date printed next to the title: right after it (the next lines, the next table row), then in its
+    container and the container's container; else next to the body (a "Ngày đăng" line just before or
+    after it); never in the body's text, never in the page chrome (``root`` has none left), and never the
+    day of the crawl printed before the title or the text (a page header's "today")."""
     heading = None
     if title:
-        for node in root.iter("h1", "h2", "h3", "h4", "h5", "div", "span", "p"):
+        for node in root.iter(*TITLE_TAGS):
             if clean(node.text_content()) == title:
                 heading = node
                 break
@@ -367,6 +508,11 @@ def _date_near_title(root, title: str, body) -> str:
         for node in scope.iter("time"):
             if node.get("datetime") and outside_text(node) and parse_date(node.get("datetime")) is not None:
                 return clean(node.get("datetime"))
+    if heading is not None and (after := _date_after(heading, body)):
+        return after
+    order = _order(root)
+    anchor = order.get(heading) if heading is not None else _body_start(body, order)
+    today = _crawl_days()
     for scope in scopes:
         for node in scope.iter():
             if node is heading or not isinstance(node.tag, str) or node.tag.lower() in DROP_TAGS:
@@ -374,9 +520,48 @@ def _date_near_title(root, title: str, body) -> str:
             if not outside_text(node):
                 continue
             text = clean(node.text_content())
-            if 6 <= len(text) <= 80 and (not title or title not in text) and parse_date(text) is not None:
+            if 6 <= len(text) <= 80 and (not title or title not in text) and (value := parse_date(text)) is not None:
+                if _day(value) in today and order.get(node, 0) < (anchor if anchor is not None else 0):
+                    continue  # today's date above the article: the page header's, not the article's
                 return text
     return ""
+
+
+def _date_after(heading, body, lines: int = 3) -> str:
+    """A date on one of the first ``lines`` lines after the title (its next sibling, the next table row),
+    before the article's text begins."""
+    seen = 0
+    for node in _following(heading):
+        if not isinstance(node.tag, str) or node.tag.lower() in DROP_TAGS:
+            continue
+        if any(isinstance(c.tag, str) and c.tag.lower() in BLOCK_TAGS for c in node):
+            continue  # a container: its lines come next
+        text = clean(node.text_content())
+        if not text:
+            continue
+        if len(text) > 120 or (body is not None and node is not body and _inside(node, body) and len(text) > 80):
+            return ""  # the text has begun
+        if 6 <= len(text) <= 80 and parse_date(text) is not None:
+            return text
+        seen += 1
+        if seen >= lines:
+            return ""
+    return ""
+
+
+def _following(node):
+    """The elements after ``node`` in document order, its own descendants left out."""
+    while node is not None:
+        for sibling in node.itersiblings():
+            yield sibling
+            yield from sibling.iterdescendants()
+        node = node.getparent()
+
+
+def _crawl_days() -> set:
+    """The day of the crawl, in Vietnam and in UTC (a page header prints "today" in the portal's time)."""
+    now = datetime.now(timezone.utc)
+    return {now.date(), (now + timedelta(hours=7)).date()}
 
 
 def _inside(node, container) -> bool:
@@ -419,8 +604,7 @@ def _lead_between(root, title: str, body, date_text: str = "") -> str:
     there without block children that holds a sentence or more (not the date line)."""
     if not title or body is None:
         return ""
-    heading = next((n for n in root.iter("h1", "h2", "h3", "h4", "h5", "div", "span", "p")
-                    if clean(n.text_content()) == title), None)
+    heading = next((n for n in root.iter(*TITLE_TAGS) if clean(n.text_content()) == title), None)
     if heading is None:
         return ""
     after = False
@@ -432,7 +616,7 @@ def _lead_between(root, title: str, body, date_text: str = "") -> str:
             continue
         if node is body or _inside(body, node):  # reached the body (or a container of it): no lead
             return ""
-        if node.tag.lower() in ("p", "div", "h2", "h3", "h4", "strong", "b", "em", "blockquote", "section") \
+        if node.tag.lower() in ("p", "div", "h2", "h3", "h4", "strong", "b", "em", "blockquote", "section", "td") \
                 and not any(isinstance(c.tag, str) and c.tag.lower() in BLOCK_TAGS for c in node.iterdescendants()):
             text = clean(node.text_content())
             if (len(text) >= 60 and text != date_text and parse_date(text) is None) or len(text) >= 120:

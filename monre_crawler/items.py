@@ -66,6 +66,7 @@ class AliasSighting:
 
     article_id: str
     urls: list[str]
+    primary: str | None = None  # one of ``urls`` that becomes the article's ``url`` (mae: its short form)
 
 
 @dataclass

@@ -4,9 +4,9 @@ columns right, the schema version, and the ``upgrade`` command.
 Tables (see README "The archive"): ``articles``, ``categories``, ``articles_categories`` (the link table
 between them), ``article_aliases`` (other URLs of reposted articles), ``crawl_runs``, ``crawl_state``
 (which categories were crawled to their end), ``lost_articles`` (listed articles that a run lost and the
-next runs fetch again), ``articles_fts`` (full-text search that forgives missing
-diacritics: the tokenizer folds tone marks and case, the ``folded`` column folds đ to d), and the attached
-documents: ``documents``, ``articles_documents`` and ``documents_fts`` (the same search rules).
+next runs fetch again), ``articles_fts`` (full-text search that forgives missing diacritics: the
+tokenizer folds tone marks and case, its one ``folded`` column has đ folded to d), and the attached
+documents: ``documents``, ``articles_documents`` and ``documents_fts`` (title, text and a ``folded`` column).
 ``articles.published_month`` and ``articles.categories`` are derived columns for Datasette's facets.
 
 ``python -m monre_crawler.schema upgrade PATH`` brings an archive written by an older version up to date.
@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import sqlite_utils
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: one-column full-text index (folded), reader indexes (bench/RESULTS.md)
 
 
 class StoreError(Exception):
@@ -74,8 +74,11 @@ LOST_ARTICLE_COLUMNS = {
 }
 
 _FOLD_D = "replace(replace({0}, 'đ', 'd'), 'Đ', 'D')"
+# The full-text index holds each article's title, summary and text once, with đ/Đ folded to d/D (the
+# tokenizer folds the other marks and case); queries are folded the same way (plugins/monre_search.py,
+# the ``search`` canned query). Contentless: the text itself is only in ``articles``.
 _FTS_VALUES = (
-    "{p}.rowid, {p}.title, {p}.summary, {p}.body_text, "
+    "{p}.rowid, "
     + _FOLD_D.format("coalesce({p}.title, '') || ' ' || coalesce({p}.summary, '') || ' ' || coalesce({p}.body_text, '')")
 )
 # Columns for readers (Datasette's facets), derived in the database so every writer keeps them right:
@@ -97,19 +100,51 @@ READER_SQL = [
 
 FTS_SQL = [
     "CREATE VIRTUAL TABLE IF NOT EXISTS articles_fts USING fts5("
-    "title, summary, body_text, folded, content='', tokenize='unicode61 remove_diacritics 2')",
+    "folded, content='', tokenize='unicode61 remove_diacritics 2')",
     "CREATE TRIGGER IF NOT EXISTS articles_fts_ai AFTER INSERT ON articles BEGIN "
-    "INSERT INTO articles_fts(rowid, title, summary, body_text, folded) VALUES ("
-    + _FTS_VALUES.format(p="new") + "); END",
+    "INSERT INTO articles_fts(rowid, folded) VALUES (" + _FTS_VALUES.format(p="new") + "); END",
     "CREATE TRIGGER IF NOT EXISTS articles_fts_ad AFTER DELETE ON articles BEGIN "
-    "INSERT INTO articles_fts(articles_fts, rowid, title, summary, body_text, folded) VALUES ('delete', "
-    + _FTS_VALUES.format(p="old") + "); END",
+    "INSERT INTO articles_fts(articles_fts, rowid, folded) VALUES ('delete', " + _FTS_VALUES.format(p="old") + "); END",
     "CREATE TRIGGER IF NOT EXISTS articles_fts_au AFTER UPDATE OF title, summary, body_text ON articles BEGIN "
-    "INSERT INTO articles_fts(articles_fts, rowid, title, summary, body_text, folded) VALUES ('delete', "
-    + _FTS_VALUES.format(p="old") + "); "
-    "INSERT INTO articles_fts(rowid, title, summary, body_text, folded) VALUES ("
-    + _FTS_VALUES.format(p="new") + "); END",
+    "INSERT INTO articles_fts(articles_fts, rowid, folded) VALUES ('delete', " + _FTS_VALUES.format(p="old") + "); "
+    "INSERT INTO articles_fts(rowid, folded) VALUES (" + _FTS_VALUES.format(p="new") + "); END",
 ]
+# Indexes for the reader's pages (Datasette): each page's queries read a small index instead of the wide
+# article rows (bench/bench_archive.py, bench/RESULTS.md). By date (the table's order, and its "next
+# page" keyset, which breaks ties by id), by month (facet and filter; with the portal, for the month
+# counts of one portal), by source and by portal (facets and filters), by category list (the category
+# facet of a filtered page), and the link table by category (a category's articles). The facet indexes
+# have (published_at, id) so that the facets of a "next page" (whose filter is the keyset) read them
+# alone; the date index holds source, categories and portal so that the facets of a search read it
+# alone, in one walk (plugins/monre_search.py).
+READER_INDEXES = [
+    "CREATE INDEX IF NOT EXISTS articles_by_date ON articles(published_at DESC, id, source, categories, portal)",
+    "CREATE INDEX IF NOT EXISTS articles_by_month ON articles(published_month, published_at, id, portal)",
+    "CREATE INDEX IF NOT EXISTS articles_by_portal ON articles(portal, published_at, id)",
+    "CREATE INDEX IF NOT EXISTS articles_by_source ON articles(source, published_at, id)",
+    "CREATE INDEX IF NOT EXISTS articles_by_categories ON articles(categories, published_at, id)",
+    "CREATE INDEX IF NOT EXISTS articles_categories_by_category ON articles_categories(categories_id, articles_id)",
+    # Superseded by articles_by_date, articles_by_portal and articles_categories_by_category.
+    "DROP INDEX IF EXISTS idx_articles_published_at",
+    "DROP INDEX IF EXISTS idx_articles_portal",
+    "DROP INDEX IF EXISTS idx_articles_categories_categories_id",
+]
+
+
+def create_search_index(db: sqlite_utils.Database) -> None:
+    """The full-text index and its triggers; an index of another shape (schema 1) is rebuilt from ``articles``."""
+    if "articles_fts" in db.table_names():
+        columns = [row[1] for row in db.execute("PRAGMA table_info(articles_fts)")]
+        if columns == ["folded"]:
+            for statement in FTS_SQL:
+                db.execute(statement)
+            return
+        for trigger in ("articles_fts_ai", "articles_fts_ad", "articles_fts_au"):
+            db.execute(f"DROP TRIGGER IF EXISTS {trigger}")
+        db.execute("DROP TABLE articles_fts")
+    for statement in FTS_SQL:
+        db.execute(statement)
+    db.execute("INSERT INTO articles_fts(rowid, folded) SELECT " + _FTS_VALUES.format(p="articles") + " FROM articles")
 
 
 # --- Attached documents (see monre_crawler.documents and monre_crawler.pipelines.documents) ---------------
@@ -201,11 +236,7 @@ def create_schema(db: sqlite_utils.Database) -> None:
     db["lost_articles"].create(LOST_ARTICLE_COLUMNS, pk="id", if_not_exists=True)
     db["categories"].create_index(["name"], unique=True, if_not_exists=True)
     db["articles"].create_index(["content_hash"], if_not_exists=True)
-    db["articles"].create_index(["published_at"], if_not_exists=True)
-    db["articles"].create_index(["portal"], if_not_exists=True)
-    db["articles_categories"].create_index(["categories_id"], if_not_exists=True)
-    for statement in FTS_SQL:
-        db.execute(statement)
+    create_search_index(db)
     article_columns = {row[1] for row in db.execute("PRAGMA table_xinfo(articles)")}
     if "published_month" not in article_columns:
         db.execute("ALTER TABLE articles ADD COLUMN published_month TEXT "
@@ -213,7 +244,7 @@ def create_schema(db: sqlite_utils.Database) -> None:
     if "categories" not in article_columns:
         db.execute("ALTER TABLE articles ADD COLUMN categories TEXT")
         db.execute("UPDATE articles SET categories = " + _CATEGORY_NAMES.format("articles.id"))
-    for statement in READER_SQL:
+    for statement in READER_SQL + READER_INDEXES:
         db.execute(statement)
     create_documents_schema(db)
     db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")

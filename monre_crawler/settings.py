@@ -56,6 +56,7 @@ ITEM_PIPELINES = {  # Scrapy: {}
     "monre_crawler.pipelines.extraction_health.ExtractionHealthPipeline": 100,
     "monre_crawler.pipelines.required_fields.RequiredFieldsPipeline": 150,
     "monre_crawler.pipelines.dates.DatesPipeline": 200,
+    "monre_crawler.pipelines.plausibility.PlausibilityPipeline": 250,
     "monre_crawler.pipelines.content_hash.ContentHashPipeline": 300,
     "monre_crawler.pipelines.documents.DocumentsPipeline": 800,
     "monre_crawler.pipelines.sqlite.SQLitePipeline": 900,
@@ -63,6 +64,7 @@ ITEM_PIPELINES = {  # Scrapy: {}
 EXTENSIONS = {  # Scrapy: {}
     "monre_crawler.extensions.CrawlRunRecorder": 500,
     "monre_crawler.offsite.OffsiteRedirectLogger": 510,
+    "monre_crawler.progress.CrawlProgress": 520,
 }
 DOWNLOADER_MIDDLEWARES = {  # Scrapy: {}
     "monre_crawler.middlewares.RetryBackoffMiddleware": 560,
@@ -90,6 +92,13 @@ MONRE_FALLBACK_ALARM = 0.10  # share of articles needing a generic fallback abov
 # For a portal read by the generic fallbacks by design (no layout known: mae.gov.vn): the share of articles with
 # a key field (title, date, body) missing above which the run is "degraded" (instead of MONRE_FALLBACK_ALARM).
 MONRE_MISSING_ALARM = 0.10
+MONRE_PROGRESS_INTERVAL = 60  # seconds between progress lines (log and crawl_runs) of a running crawl; 0 = none
+# Silent wrong data (a page's banner taken for every title, its "today" for every date): the run is "degraded"
+# when this many articles of one run share a title (reposts are two), or when more than this many are dated
+# the day of the crawl without a time of day (no ministry publishes that much in a day; also when 3 or more
+# are, while most of the run's dates carry a time), or when any is dated after the day of the crawl.
+MONRE_SAME_TITLE_ALARM = 3
+MONRE_SAME_DAY_ALARM = 30
 MONRE_MAX_PAGES = 5000  # listing pages per category at most: a guard against endless pagers
 # A listing page lists 10-20 articles; one listing more than this is logged as absurd (a warning; its
 # articles are still fetched, MONRE_LISTING_CHUNK at a time, so memory stays bounded whatever it lists).

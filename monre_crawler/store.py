@@ -63,7 +63,7 @@ class Store:
         self.counts: Counter = Counter()
         self._articles: list = []
         self._sightings: list = []
-        self._aliases: list = []  # (article id, [its other URLs]) to record
+        self._aliases: list = []  # (article id, [its other URLs], the one to make its url or None) to record
         self._buffered_ids: set[str] = set()
         self._oldest = 0.0
         self._category_ids: dict[str, int] = {}
@@ -214,11 +214,12 @@ class Store:
         self._sightings.append((category, ids))
         self._maybe_flush()
 
-    def add_aliases(self, article_id: str, urls: list[str]) -> None:
-        """Record other URLs of a stored (or buffered) article; written after the buffered articles."""
+    def add_aliases(self, article_id: str, urls: list[str], primary: str | None = None) -> None:
+        """Record other URLs of a stored (or buffered) article; written after the buffered articles.
+        ``primary`` (one of them) becomes the article's ``url``, its ``url`` until then an alias."""
         if not self._articles and not self._sightings and not self._aliases and not self._documents:
             self._oldest = time.monotonic()
-        self._aliases.append((article_id, list(urls)))
+        self._aliases.append((article_id, list(urls), primary))
         self._maybe_flush()
 
     def _maybe_flush(self) -> None:
@@ -238,8 +239,10 @@ class Store:
             with self.db.atomic():
                 self._write_articles(self._articles, now, outcome)
                 self._write_sightings(self._sightings, now)
-                for article_id, urls in self._aliases:
+                for article_id, urls, primary in self._aliases:
                     self._add_urls(article_id, urls)
+                    if primary:
+                        self._make_primary(article_id, primary)
                 self._write_document_batch(self._documents)
         except Exception:
             # Rolled back: forget what this transaction wrote (category ids, documents), or a later flush of
@@ -344,6 +347,20 @@ class Store:
                           [json.dumps(known + added, ensure_ascii=False), article_id])
         self.conn.executemany("INSERT OR IGNORE INTO article_aliases (id, url, articles_id) VALUES (?, ?, ?)",
                               [(url_id(u), u, article_id) for u in added])
+
+    def _make_primary(self, article_id: str, url: str) -> None:
+        """Make ``url`` (an alias of the article) its ``url``; the ``url`` until then becomes an alias."""
+        found = self.conn.execute("SELECT url, aliases FROM articles WHERE id = ?", [article_id]).fetchone()
+        if found is None or found[0] == url:
+            return
+        old, aliases = found
+        urls = [u for u in json.loads(aliases or "[]") if u != url]
+        urls.insert(0, old)
+        self.conn.execute("UPDATE articles SET url = ?, aliases = ? WHERE id = ?",
+                          [url, json.dumps(urls, ensure_ascii=False), article_id])
+        self.conn.execute("DELETE FROM article_aliases WHERE id = ? AND articles_id = ?", [url_id(url), article_id])
+        self.conn.execute("INSERT OR IGNORE INTO article_aliases (id, url, articles_id) VALUES (?, ?, ?)",
+                          [url_id(old), old, article_id])
 
     def _mark_seen(self, article_id: str, categories, now: str) -> None:
         self.conn.execute("UPDATE articles SET last_seen_at = ? WHERE id = ?", [now, article_id])
@@ -474,6 +491,13 @@ class Store:
                 [spider, utcnow(), json.dumps(args, ensure_ascii=False, sort_keys=True)],
             )
         return cursor.lastrowid
+
+    def record_progress(self, run_id: int, **values) -> None:
+        """A running crawl's counts so far (``monre_crawler.progress``); its status stays ``running``."""
+        assignments = ", ".join(f"{c} = ?" for c in values)
+        with self.db.atomic():
+            self.conn.execute(f"UPDATE crawl_runs SET {assignments} WHERE id = ? AND status = 'running'",
+                              [*values.values(), run_id])
 
     def finish_run(self, run_id: int, **values) -> None:
         values.setdefault("finished_at", utcnow())

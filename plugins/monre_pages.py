@@ -63,7 +63,7 @@ def _category_links(datasette, value):
         return None
     base = datasette.urls.table(DATABASE, "articles")
     links = [
-        f'<a href="{base}?categories__arraycontains={escape(_quote(name))}">{escape(name)}</a>'
+        f'<a href="{base}?_category={escape(_quote(name))}">{escape(name)}</a>'
         for name in names if isinstance(name, str)
     ]
     return Markup(" · ".join(links)) if links else Markup("")

@@ -2,8 +2,8 @@
 
     python scripts/screenshots.py data/monre.db [--out screenshots] [--article ID] [--chromium PATH]
 
-Starts ``datasette DB -m metadata.yml --template-dir templates --plugins-dir plugins`` on 127.0.0.1 (a
-free port), then saves PNGs of the articles table, a search, one article's page and the crawl history
+Starts ``datasette DB -m metadata.yml --template-dir templates --plugins-dir plugins --setting suggest_facets off
+--setting facet_time_limit_ms 1000`` (the README's command) on 127.0.0.1 (a free port), then saves PNGs of the articles table, a search, one article's page and the crawl history
 into ``--out`` (``screenshots/``, whose ``*.png`` git ignores). The database file should be called
 ``monre.db`` (Datasette names the database after the file; metadata.yml describes ``monre``).
 Needs ``chromium`` (``apt-get install chromium``); the test suite does not.
@@ -91,7 +91,8 @@ def main() -> None:
     datasette = str(Path(sys.executable).with_name("datasette"))
     server = subprocess.Popen(
         [datasette, "serve", str(args.db), "-m", str(ROOT / "metadata.yml"), "--template-dir",
-         str(ROOT / "templates"), "--plugins-dir", str(ROOT / "plugins"), "-h", "127.0.0.1", "-p", str(port)],
+         str(ROOT / "templates"), "--plugins-dir", str(ROOT / "plugins"), "--setting", "suggest_facets", "off",
+         "--setting", "facet_time_limit_ms", "1000", "-h", "127.0.0.1", "-p", str(port)],
         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
     )
     try:

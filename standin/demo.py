@@ -35,8 +35,8 @@ def main(argv=None) -> int:
         code = subprocess.call(command, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)})
     if code == 0:
         files = Path(args.db).parent / "files"
-        print(f"Done. Open it with:\n  datasette {args.db} -m metadata.yml --template-dir templates --plugins-dir plugins"
-              f" --static files:{files}")
+        print(f"Done. Open it with:\n  datasette {args.db} -m metadata.yml --template-dir templates --plugins-dir plugins "
+              f"--setting suggest_facets off --setting facet_time_limit_ms 1000 --static files:{files}")
     return code
 
 

@@ -31,6 +31,20 @@ Other routes: ``/<category-slug>.htm[?page=N]`` (listing, newest first; a page p
 address: 301 to the short form), ``/Uploads/…`` (a tiny image).  An article URL with the right id
 but a wrong slug or category answers 301 to the short form.
 
+Options (``Site.generate(..., options={...})``, ``--option``), each a situation a crawler meets on unknown
+portals; none is on by default:
+
+* ``banner_h1``: the agency's name is the page's ``<h1>``, with today's date beside it, in a plain ``<div>``
+  banner above the menu (not a ``<header>``), on every page; article pages carry no ``og:`` metadata;
+* ``image_teasers``: articles are linked only by the category listings, whose entries link the article by
+  its picture alone (``<img alt="">``), the title printed beside it unlinked: no link text names an
+  article (no home-page, sidebar or related links to articles);
+* ``print_table``: the print view is a table: a generic ``<title>In tin bài</title>``, the title in bold in
+  its own row, the date (``dd/mm/yyyy hh:mm``) in the next row, the lead in bold after it, the text below;
+* ``most_read``: a "Xem nhiều" (most read) box of 5 articles in the content column of every page (home,
+  listings, articles, ``/van-ban.htm``), which also links ``/van-ban.htm`` (a page of documents, no
+  articles of its own).
+
 Usage::
 
     site = Site.generate(n_articles=60, seed=0)
@@ -64,6 +78,8 @@ PORTAL_NAME = "Bộ Nông nghiệp và Môi trường"
 FIRST_DAY = datetime(2025, 3, 1, 7, 0)
 LAST_DAY = datetime(2026, 11, 25, 21, 0)
 DEFAULT_TODAY = date(2026, 11, 27)
+#: Situations a crawler meets on unknown portals, off by default (see the module docstring).
+OPTIONS = ("banner_h1", "image_teasers", "print_table", "most_read")
 
 
 class Category(NamedTuple):
@@ -311,7 +327,12 @@ class Site:
     Thread-safe enough for serving while ``publish`` runs (``site.lock``).
     """
 
-    def __init__(self, seed: int = 0, *, per_page: int = 5, today: date = DEFAULT_TODAY):
+    def __init__(self, seed: int = 0, *, per_page: int = 5, today: date = DEFAULT_TODAY,
+                 options: frozenset[str] | set[str] = frozenset()):
+        unknown = set(options) - set(OPTIONS)
+        if unknown:
+            raise ValueError(f"unknown option(s) {sorted(unknown)}; known: {sorted(OPTIONS)}")
+        self.options = frozenset(options)
         self.seed = seed
         self.per_page = per_page
         self.today = today
@@ -328,14 +349,14 @@ class Site:
     # -- generation
     @classmethod
     def generate(cls, n_articles: int = 60, seed: int = 0, *, per_page: int = 5,
-                 today: date = DEFAULT_TODAY) -> "Site":
+                 today: date = DEFAULT_TODAY, options: frozenset[str] | set[str] = frozenset()) -> "Site":
         """*n_articles* articles dated 2025-03-01 … 2026-11-25, ids increasing with gaps.
 
         About 8% are ``reach="hidden"`` and 6% ``reach="home"`` (at least one of each from 10
         articles on); of the listed ones about 20% are linked only in the category form and 20% in
         both forms.  The newest article is always listed.  Same arguments, same site.
         """
-        site = cls(seed, per_page=per_page, today=today)
+        site = cls(seed, per_page=per_page, today=today, options=options)
         rng = site._rng
         days = (LAST_DAY.date() - FIRST_DAY.date()).days
         stamps = sorted(datetime.combine(FIRST_DAY.date() + timedelta(days=rng.randint(0, days)), datetime.min.time())
@@ -481,6 +502,12 @@ class Site:
         """Older listed articles of the same category (newest first)."""
         return [b for b in self.listed(a.category_slug) if b.id < a.id][:k]
 
+    def most_read(self, k: int = 5) -> list[Article]:
+        """The "Xem nhiều" box of option ``most_read``: every 4th listed article, oldest first, ``k`` of them."""
+        with self.lock:
+            listed = [a for a in self.articles if a.reach == "listing"]
+            return listed[1::4][:k]
+
     def latest(self, k: int = 6, exclude: int | None = None) -> list[Article]:
         return [b for b in self.listed() if b.id != exclude][:k]
 
@@ -530,12 +557,7 @@ def _chrome_top(site: Site, active: str | None = None) -> str:
 <a href="https://thamvan.mae.gov.vn/" target="_blank">Tham vấn chính sách</a>
 <a href="/en">English</a>
 </div></div>
-<header class="bnn-masthead"><div class="wrap">
-<a class="bnn-logo" href="/"><img src="/Content/images/logo-bnnmt.png" alt="Bộ Nông nghiệp và Môi trường"></a>
-<div class="bnn-brand"><span>CỔNG THÔNG TIN ĐIỆN TỬ</span><strong>BỘ NÔNG NGHIỆP VÀ MÔI TRƯỜNG</strong></div>
-<form class="bnn-search" action="/tim-kiem.htm" method="get"><input type="text" name="q" placeholder="Tìm kiếm...">
-<button type="submit">Tìm</button></form>
-</div></header>
+{_masthead(site)}
 <nav class="bnn-nav"><div class="wrap"><ul class="lv1">
 <li><a href="/">Trang chủ</a></li>
 <li><a href="/gioi-thieu.htm">Giới thiệu</a></li>
@@ -548,6 +570,31 @@ def _chrome_top(site: Site, active: str | None = None) -> str:
 </ul></div></nav>
 <main class="bnn-main"><div class="wrap">
 """
+
+
+def _masthead(site: Site) -> str:
+    if "banner_h1" in site.options:  # the agency's name as the page's <h1>, today's date beside it, in a plain div
+        t = site.today
+        return f"""<div class="bnn-top"><div class="wrap">
+<a class="bnn-logo" href="/"><img src="/Content/images/logo-bnnmt.png" alt=""></a>
+<div class="bnn-brand"><div class="bnn-portal">CỔNG THÔNG TIN ĐIỆN TỬ</div><h1>{_e(PORTAL_NAME.upper())}</h1>
+<div class="bnn-day">{weekday_vi(t)}, ngày {_dmy(t)}</div></div>
+</div></div>"""
+    return """<header class="bnn-masthead"><div class="wrap">
+<a class="bnn-logo" href="/"><img src="/Content/images/logo-bnnmt.png" alt="Bộ Nông nghiệp và Môi trường"></a>
+<div class="bnn-brand"><span>CỔNG THÔNG TIN ĐIỆN TỬ</span><strong>BỘ NÔNG NGHIỆP VÀ MÔI TRƯỜNG</strong></div>
+<form class="bnn-search" action="/tim-kiem.htm" method="get"><input type="text" name="q" placeholder="Tìm kiếm...">
+<button type="submit">Tìm</button></form>
+</div></header>"""
+
+
+def _most_read(site: Site) -> str:
+    """Option ``most_read``: the "Xem nhiều" box, in the content column of every page."""
+    if "most_read" not in site.options:
+        return ""
+    rows = "".join(f'<li><a href="{_e(b.link())}">{_e(b.title)}</a></li>' for b in site.most_read())
+    return (f'<div class="bx"><h3>Xem nhiều</h3><ul class="bx-list">{rows}</ul>'
+            f'<a href="/van-ban.htm">Văn bản mới</a></div>\n')
 
 
 def _chrome_bottom() -> str:
@@ -569,6 +616,9 @@ def _chrome_bottom() -> str:
 
 
 def _aside(site: Site, exclude: int | None = None) -> str:
+    if "image_teasers" in site.options:  # no link text names an article
+        return ('<aside class="bnn-side"><div class="box"><h3 class="box-h">Liên kết</h3><ul class="side-links">'
+                '<li><a href="https://chinhphu.vn/" target="_blank">Cổng TTĐT Chính phủ</a></li></ul></div></aside>\n')
     rows = "\n".join(
         f'<li><a href="{_e(b.link())}">{_e(b.title)}</a><time>{_dmy(b.published_at)}</time></li>'
         for b in site.latest(6, exclude))
@@ -588,6 +638,8 @@ def render_article(site: Site, a: Article, origin: str = "https://mae.gov.vn") -
             f'<meta property="og:description" content="{_e(a.lead)}">\n'
             f'<meta property="og:image" content="{_e(a.figure_src)}">\n'
             f'<meta property="og:url" content="{_e(origin + a.url)}">\n')
+    if "banner_h1" in site.options:  # no metadata names the article: its headings decide
+        meta = ""
     paras = []
     fig_at = min(1, len(a.body_paragraphs))
     for i, p in enumerate(a.body_paragraphs):
@@ -601,7 +653,7 @@ def render_article(site: Site, a: Article, origin: str = "https://mae.gov.vn") -
         f'<li><a href="{_e(b.link())}">{_e(b.title)}</a> <span class="d">({_dmy(b.published_at)})</span></li>'
         for b in site.related(a))
     related_block = (f'<section class="bnn-more"><h2 class="more-h">Tin cùng chuyên mục</h2>\n<ul>\n{related}\n</ul>'
-                     f"</section>\n") if related else ""
+                     f"</section>\n") if related and "image_teasers" not in site.options else ""
     return (_head(f"{a.title} - {PORTAL_NAME}", meta) + _chrome_top(site, a.category_slug)
             + f"""<div class="bnn-cols"><div class="bnn-content">
 <ol class="crumbs"><li><a href="/">Trang chủ</a></li><li><a href="{cat.url}">{_e(cat.name)}</a></li></ol>
@@ -616,12 +668,14 @@ def render_article(site: Site, a: Article, origin: str = "https://mae.gov.vn") -
 </div>
 <div class="nd-author">{_e(a.source)}</div>
 </article>
-{related_block}</div>
+{related_block}{_most_read(site)}</div>
 {_aside(site, a.id)}</div>
 """ + _chrome_bottom())
 
 
 def render_print(site: Site, a: Article, origin: str = "https://mae.gov.vn") -> str:
+    if "print_table" in site.options:
+        return _render_print_table(site, a, origin)
     paras = "\n".join(f"<p>{_e(p)}</p>" for p in a.body_paragraphs)
     docs = "".join(f'<p>Văn bản: <a href="{_e(d.url)}">{_e(d.title)}</a></p>\n' for d in a.documents)
     stamp = _dmy(a.published_at) + (f" {a.published_at:%H:%M}" if a.has_time else "")
@@ -652,6 +706,32 @@ def render_print(site: Site, a: Article, origin: str = "https://mae.gov.vn") -> 
 """
 
 
+def _render_print_table(site: Site, a: Article, origin: str) -> str:
+    """Option ``print_table``: a generic ``<title>``, the title and the date in rows of their own."""
+    paras = "\n".join(f"<p>{_e(p)}</p>" for p in a.body_paragraphs)
+    docs = "".join(f'<p>Văn bản: <a href="{_e(d.url)}">{_e(d.title)}</a></p>\n' for d in a.documents)
+    stamp = _dmy(a.published_at) + (f" {a.published_at:%H:%M}" if a.has_time else "")
+    return f"""<!DOCTYPE html>
+<html><head><meta http-equiv="Content-Type" content="text/html; charset=utf-8" />
+<title>In tin bài</title></head>
+<body onload="window.print()">
+<table width="100%" cellpadding="4">
+<tr><td><b>BỘ NÔNG NGHIỆP VÀ MÔI TRƯỜNG</b><br/>Cổng thông tin điện tử</td></tr>
+<tr><td><b>{_e(a.title)}</b></td></tr>
+<tr><td>{stamp}</td></tr>
+<tr><td><b>{_e(a.lead)}</b></td></tr>
+<tr><td>
+{paras}
+<p align="center"><img src="{_e(a.figure_src)}" /><br/><i>{_e(a.figure_caption)}</i></p>
+{docs}</td></tr>
+<tr><td align="right"><b>{_e(a.source)}</b></td></tr>
+<tr><td>Địa chỉ bài viết: {_e(origin + a.url)}</td></tr>
+</table>
+</body>
+</html>
+"""
+
+
 def _home_blocks(site: Site):
     """(featured, latest, per-category, every article linked) of the home page."""
     with site.lock:
@@ -666,6 +746,8 @@ def _home_blocks(site: Site):
 
 
 def render_home(site: Site) -> str:
+    if "image_teasers" in site.options:
+        return _render_home_images(site)
     featured, latest, per_cat, _ = _home_blocks(site)
     feat = []
     for i, a in enumerate(featured):
@@ -688,7 +770,21 @@ def render_home(site: Site) -> str:
 {new}
 </ul></section>
 {chr(10).join(boxes)}
-</div>
+{_most_read(site)}</div>
+{_aside(site)}</div>
+""" + _chrome_bottom())
+
+
+def _render_home_images(site: Site) -> str:
+    """Option ``image_teasers``: the home page links no article by a text (its hero is a picture alone)."""
+    with site.lock:
+        hero = site.listed()[:1]
+    feat = "".join(f'<div class="hl-main"><a href="{_e(a.link())}"><img src="{_e(a.figure_src)}" alt=""></a>'
+                   f'<h2>{_e(a.title)}</h2><p>{_e(a.lead)}</p></div>' for a in hero)
+    return (_head(f"Cổng thông tin điện tử {PORTAL_NAME}") + _chrome_top(site)
+            + f"""<section class="hl">{feat}</section>
+<div class="bnn-cols"><div class="bnn-content">
+{_most_read(site)}</div>
 {_aside(site)}</div>
 """ + _chrome_bottom())
 
@@ -699,8 +795,9 @@ def render_listing(site: Site, cat: Category, page: int) -> str:
     rows = []
     for a in items:
         href = _e(a.link(on_listing=True))
+        heading = _e(a.title) if "image_teasers" in site.options else f'<a href="{href}">{_e(a.title)}</a>'
         rows.append(f'<div class="li-item"><a class="thumb" href="{href}"><img src="{_e(a.figure_src)}" alt=""></a>'
-                    f'<div class="li-text"><h3><a href="{href}">{_e(a.title)}</a></h3>'
+                    f'<div class="li-text"><h3>{heading}</h3>'
                     f'<span class="li-date">{_short_stamp(a)}</span><p>{_e(a.lead)}</p></div></div>')
     if not rows:
         body = '<p class="empty">Chưa có tin bài nào.</p>'
@@ -711,7 +808,8 @@ def render_listing(site: Site, cat: Category, page: int) -> str:
 <h1 class="cat-title">{_e(cat.name)}</h1>
 <div class="li-list">
 {body}
-</div></div>
+</div>
+{_most_read(site)}</div>
 {_aside(site)}</div>
 """ + _chrome_bottom())
 
@@ -742,7 +840,7 @@ def render_documents(site: Site) -> str:
                      for i, d in enumerate(docs, 1))
     return (_head(f"Văn bản - {PORTAL_NAME}") + _chrome_top(site)
             + f'<h1 class="cat-title">Văn bản</h1>\n<table class="docs"><tr><th>STT</th><th>Trích yếu</th>'
-              f"<th>Tệp</th></tr>\n{rows}\n</table>\n" + _chrome_bottom())
+              f"<th>Tệp</th></tr>\n{rows}\n</table>\n" + _most_read(site) + _chrome_bottom())
 
 
 def render_static(site: Site, title: str, text: str) -> str:
@@ -979,8 +1077,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--articles", type=int, default=60, help="number of articles (default 60)")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--per-page", type=int, default=5)
+    p.add_argument("--option", action="append", default=[], choices=OPTIONS,
+                   help="a situation to reproduce (repeatable; see the module docstring)")
     a = p.parse_args(argv)
-    site = Site.generate(a.articles, a.seed, per_page=a.per_page)
+    site = Site.generate(a.articles, a.seed, per_page=a.per_page, options=set(a.option))
     with Portal(site, host=a.host, port=a.port) as portal:
         print(portal.url, flush=True)
         try:

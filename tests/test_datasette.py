@@ -55,7 +55,9 @@ class Client:
 
 @pytest.fixture(scope="module")
 def client(crawled_db):
-    client = Client(crawled_db)
+    # As the README's command serves it: search, the category filter and facet come from the plugins.
+    client = Client(crawled_db, plugins_dir=str(ROOT / "plugins"),
+                    settings={"suggest_facets": False, "facet_time_limit_ms": 1000})
     yield client
     client.close()
 
@@ -198,7 +200,8 @@ def test_search_box_is_on_the_articles_page(client):
 def test_search_through_the_datasette_cli(crawled_db):
     def cli(query):
         out = subprocess.run(
-            [str(Path(sys.executable).with_name("datasette")), str(crawled_db), "-m", str(METADATA), "--get",
+            [str(Path(sys.executable).with_name("datasette")), str(crawled_db), "-m", str(METADATA),
+             "--plugins-dir", str(ROOT / "plugins"), "--get",
              f"/monre/articles.json?_search={quote_plus(query)}&_shape=array&_size=max&_nofacet=1"],
             capture_output=True, text=True, check=True, timeout=120,
         ).stdout
@@ -305,7 +308,8 @@ def test_canned_search_survives_punctuation(client, query):
 # --- pages ---------------------------------------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def pages(crawled_db):
-    client = Client(crawled_db, template_dir=str(ROOT / "templates"), plugins_dir=str(ROOT / "plugins"))
+    client = Client(crawled_db, template_dir=str(ROOT / "templates"), plugins_dir=str(ROOT / "plugins"),
+                    settings={"suggest_facets": False, "facet_time_limit_ms": 1000})
     yield client
     client.close()
 

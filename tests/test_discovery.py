@@ -66,3 +66,29 @@ def test_postback_pager():
     response = page("""<form><a href="javascript:__doPostBack('ctl00$pager','Page$2')">2</a></form>""")
     following = discovery.next_page(response, 1, set(), listing_link, PROFILE)
     assert (following.target, following.argument, following.url) == ("ctl00$pager", "Page$2", None)
+
+
+def _article_of(href: str):
+    import re
+
+    match = re.search(r"-(\d{4})\.htm$", href)
+    return int(match[1]) if match else None
+
+
+def test_link_boxes_are_the_articles_of_the_nearest_container_linking_two():
+    response = page('<div class="list"><a href="/a-1001.htm">A</a><a href="/b-1002.htm">B</a></div>'
+                    '<div class="x"><p><a href="/c-1003.htm">C</a></p><p><a href="/d-1004.htm">D</a></p></div>')
+    boxes = discovery.link_boxes(response.selector.root, _article_of)
+    assert sorted(sorted(box) for box, _ in boxes.values()) == [[1001, 1002], [1001, 1002], [1003, 1004],
+                                                                 [1003, 1004]]
+
+
+def test_a_listings_only_entry_beside_a_frame_box_that_shows_it_is_not_in_the_box():
+    """The last page of a section lists one article, which the "most read" box beside it also shows: the entry's
+    nearest container links exactly the box's articles, yet it is not in the box."""
+    response = page('<div class="col"><div class="list"><a href="/a-1001.htm">A</a></div>'
+                    '<div class="most"><ul><li><a href="/a-1001.htm">A</a></li><li><a href="/b-1002.htm">B</a></li>'
+                    '<li><a href="/c-1003.htm">C</a></li></ul></div></div>')
+    boxes = discovery.link_boxes(response.selector.root, _article_of)
+    frame = discovery.in_boxes(boxes, {frozenset({1001, 1002, 1003})})
+    assert [node.getparent().tag for node in frame] == ["li", "li", "li"]

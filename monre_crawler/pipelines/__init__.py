@@ -4,9 +4,11 @@
    (every article page, so an untitled page counts as a missing title);
 2. :mod:`.required_fields` drops articles without a title (logged and counted);
 3. :mod:`.dates` turns the printed date into ISO 8601 (``monre_crawler.dates.parse_date``);
-4. :mod:`.content_hash` fingerprints title, date and body, for change and repost detection;
-5. :mod:`.documents` archives the attached documents (a FilesPipeline) and reads their text;
-6. :mod:`.sqlite` writes to the archive (upserts, merged categories, aliases of reposts, documents).
+4. :mod:`.plausibility` counts what silent wrong data looks like (one title for many articles, the day of
+   the crawl without a time, dates in the future), for the run's alarm;
+5. :mod:`.content_hash` fingerprints title, date and body, for change and repost detection;
+6. :mod:`.documents` archives the attached documents (a FilesPipeline) and reads their text;
+7. :mod:`.sqlite` writes to the archive (upserts, merged categories, aliases of reposts, documents).
 
 Pipelines see ``ArticleItem``; ``ListingSighting`` passes through to the SQLite pipeline untouched, and so
 does ``DocumentsItem`` but for :mod:`.documents`, which archives its documents and fills its ``documents``.

@@ -37,7 +37,7 @@ class SQLitePipeline:
             elif isinstance(item, ListingSighting):
                 self.store.add_sighting(item.category, item.article_ids)
             elif isinstance(item, AliasSighting):
-                self.store.add_aliases(item.article_id, item.urls)
+                self.store.add_aliases(item.article_id, item.urls, primary=item.primary)
             elif isinstance(item, DocumentsItem):
                 self.store.add_documents(item.article_id, item.documents)
         except sqlite3.DatabaseError as exc:

@@ -70,6 +70,8 @@ class Profile:
     dropped_param_prefixes: tuple[str, ...]
     repost_suffix: re.Pattern  # at the end of a repost's slug
     default_encoding: str  # of pages that declare none
+    # document titles (``<title>``, folded) that name no article: a print view's "In tin bài" …
+    generic_titles: frozenset[str] = frozenset()
 
     @property
     def portal(self) -> str:

@@ -109,6 +109,9 @@ DROPPED_PARAMS = frozenset({"source"})  # GUESS: SharePoint's back-link paramete
 DROPPED_PARAM_PREFIXES = ("utm_",)
 NEVER = re.compile(r"(?!)")  # the id is the identity: no URL is a "repost" of another
 DEFAULT_ENCODING = "utf-8"  # GUESS
+# GUESS: document titles of print views and other pages that name no article (folded: no marks, lower case).
+# The title fallback never takes them; the spider also learns the ``<title>``s repeated on several pages.
+GENERIC_TITLES = frozenset({"in tin bai", "in bai viet", "in trang", "ban in", "print", "print view"})
 
 
 @dataclass(frozen=True)
@@ -130,6 +133,7 @@ PROFILE = MaeProfile(
     chrome_headings=CHROME_HEADINGS, source_line=SOURCE_LINE, attachment_extensions=ATTACHMENT_EXTENSIONS,
     error_page_markers=ERROR_PAGE_MARKERS, article_path=("/", ".htm"), dropped_params=DROPPED_PARAMS,
     dropped_param_prefixes=DROPPED_PARAM_PREFIXES, repost_suffix=NEVER, default_encoding=DEFAULT_ENCODING,
+    generic_titles=GENERIC_TITLES,
 )
 PORTAL = PROFILE.portal  # "mae.gov.vn"
 

@@ -19,11 +19,13 @@ from ..extensions import store_of
 from ..items import AliasSighting, ArticleItem, ListingSighting
 from ..sites import mae as site
 from ..state import CrawlState
-from ..text import fold, for_message
+from ..text import clean, fold, for_message
 from ..urls import canonical_url
 from .base import ARTICLE_PRIORITY, PERMANENT_STATUSES, PortalSpider
 
 BACKFILL_PRIORITY = -10  # after everything the links found
+DEFERRED_PRIORITY = -5  # a section page read again once article pages have shown what is on every page
+FRAME_SAMPLE = 50  # article pages whose boxes of links (and distinct <title>s) are noted: enough to know the frame
 BACKFILL_MODES = ("auto", "new", "all", "off")
 DISCOVERIES = ("home", "section", "article_links", "backfill")
 
@@ -47,6 +49,26 @@ class MaeCrawlState(CrawlState):
     found_by: Counter = field(default_factory=Counter)  # articles fetched, by the discovery that found them first
     linked: dict[str, set[int]] = field(default_factory=dict)  # discovery -> the ids it linked
     sections: dict[str, str] = field(default_factory=dict)  # section slug -> category name
+    hints: dict[int, str] = field(default_factory=dict)  # id -> the first text (or image alt) of a link to it
+    # box (the ids of the articles linked in one container) -> where it was shown: "home", "article" (an
+    # article page), "section: <name>"; a box shown in two places besides a section is the site's frame
+    boxes: dict[frozenset, set[str]] = field(default_factory=dict)
+    articles_read: int = 0  # article pages read (not print views)
+    page_texts: Counter = field(default_factory=Counter)  # folded heading / <title> texts -> pages showing them
+    doc_titles: Counter = field(default_factory=Counter)  # folded <title>s of article pages -> pages
+    repeated: set[str] = field(default_factory=set)  # the texts of either counted twice or more
+
+    def count_texts(self, counter: Counter, texts) -> None:
+        for text in texts:
+            counter[text] += 1
+            if counter[text] == 2:
+                self.repeated.add(text)
+
+    def site_texts(self) -> frozenset[str]:
+        """Texts that name no article: headings and ``<title>`` parts of several listing pages (the site's
+        name, box headings), ``<title>``s of several article pages that none of their headings prints (a
+        print view's generic one)."""
+        return frozenset(self.repeated)
     probes: Backfill | None = None
 
     @property
@@ -168,11 +190,13 @@ class MaeSpider(PortalSpider):
         known = self.store.known_ids(sorted({site.article_key(i) for i, _, _ in found}))
         state.linked.setdefault(via, set()).update(i for i, _, _ in found)
         state.listed += len(found)  # news found (a night that finds none fails)
-        sighted, aliases = [], {}
+        sighted, aliases, primaries = [], {}, {}
         for item, url, text in found:
             key = site.article_key(item)
             state.max_seen = max(state.max_seen, item)
-            names = [n for n in (category, state.sections.get(site.url_category_slug(url) or "")) if n]
+            if text and text.casefold() not in site.GENERIC_LINK_TEXTS:
+                state.hints.setdefault(item, text)
+            names = list(dict.fromkeys(n for n in (category, state.sections.get(site.url_category_slug(url) or "")) if n))
             new_form = url not in state.forms.setdefault(item, set())
             state.forms[item].add(url)
             if key in state.pending:  # linked again (another page, another URL form)
@@ -183,6 +207,8 @@ class MaeSpider(PortalSpider):
                 sighted += [(name, key) for name in names]
                 if new_form and key in known:
                     aliases.setdefault(key, []).append(url)
+                    if site.is_short_form(url):
+                        primaries[key] = url
                 if not self.full or item in state.fetched:
                     continue
             state.fetched.add(item)
@@ -192,8 +218,32 @@ class MaeSpider(PortalSpider):
                                  cb_kwargs={"article_id": key, "item": item, "via": via, "link_text": text})
         for name, key in sighted:
             yield ListingSighting(category=name, article_ids=[key])
-        for key, urls in aliases.items():
-            yield AliasSighting(article_id=key, urls=urls)
+        for key, urls in aliases.items():  # the short form, linked at last, becomes the article's url
+            yield AliasSighting(article_id=key, urls=urls, primary=primaries.get(key))
+
+    def _article_of(self, response):
+        """``href -> article id or None`` on this page (links to articles of this portal only)."""
+        def article_of(href: str):
+            url = discovery._absolute(response, href)  # noqa: SLF001 - shared
+            return site.article_id(url) if url and discovery.same_site(url, self.host) and site.is_article_url(url) \
+                else None
+        return article_of
+
+    def _count_page_texts(self, response) -> None:
+        """Count the texts of a listing page (home, a section's first page) that may name the site: its headings
+        that link no article (nor do their surroundings), and its ``<title>``'s parts."""
+        article_of = self._article_of(response)
+        texts = set()
+        for node in response.selector.root.iter("h1", "h2", "h3", "h4"):
+            near = node.getparent() if node.getparent() is not None else node
+            near = near.getparent() if near.getparent() is not None else near
+            if any(article_of(a.get("href") or "") is not None for a in near.iter("a")):
+                continue
+            if text := clean(node.text_content()):
+                texts.add(fold(text))
+        title = clean(response.css("title::text").get())
+        texts.update(fold(part) for part in [title, *extract.TITLE_SEPARATORS.split(title)] if clean(part))
+        self.state.count_texts(self.state.page_texts, texts)
 
     # --- home page ---------------------------------------------------------------------------------------------
     def parse_home(self, response):
@@ -203,6 +253,10 @@ class MaeSpider(PortalSpider):
             return
         self.state.portal_reached = True
         self.state.home_title = for_message(response.css("title::text").get()) or None
+        # Boxes of article links on the home page ("most read", "latest news"): the frame of every page, never
+        # a section's own entries when a section page shows the same box.
+        self._note_boxes(response, "home")
+        self._count_page_texts(response)
         links = discovery.links(response)
         yield from self._follow(self._article_links(links), "home")
         candidates: dict[str, str] = {}
@@ -231,7 +285,8 @@ class MaeSpider(PortalSpider):
                                             "visited": frozenset({url})})
 
     # --- sections (listings) -----------------------------------------------------------------------------------
-    def parse_section(self, response, category: str, page: int, seen_pages: frozenset, visited: frozenset):
+    def parse_section(self, response, category: str, page: int, seen_pages: frozenset, visited: frozenset,
+                      deferred: bool = False):
         """One page of a possible section: its own articles (those of its main content), then its next page."""
         url, response = response.url, self._with_encoding(response)
         key = state_key(category)
@@ -242,8 +297,15 @@ class MaeSpider(PortalSpider):
         if extract.is_error_page(response, self.profile):
             yield from self._retry_error_page(response, category)
             return
-        own = self._article_links(discovery.main_content_links(response, self.profile))
+        root = extract._without_chrome(response.selector.root, self.profile)  # noqa: SLF001 - shared
+        if not deferred and response.request.method == "GET" and self._undecided(response, category, root):
+            self.crawler.stats.inc_value("mae/sections/deferred")
+            yield response.request.replace(priority=DEFERRED_PRIORITY, dont_filter=True,
+                                           cb_kwargs={**response.request.cb_kwargs, "deferred": True})
+            return
+        own = self._article_links(self._own_links(response, category, root, page))
         if page == 1:  # the page's chrome (latest news …) links articles too, under no category
+            self._count_page_texts(response)
             yield from self._follow(self._article_links(discovery.links(response)), "section")
         if not own:
             if page == 1:
@@ -284,6 +346,37 @@ class MaeSpider(PortalSpider):
         data = dict(zip(self.profile.postback_fields, (following.target, following.argument)))
         yield form2request(form[0], data, click=False).to_scrapy(
             callback=self.parse_section, errback=self.on_error, cb_kwargs=kwargs)
+
+    def _note_boxes(self, response, place: str) -> None:
+        for box, _ in discovery.link_boxes(response.selector.root, self._article_of(response)).values():
+            self.state.boxes.setdefault(box, set()).add(place)
+
+    def _own_links(self, response, category: str, root=None, page: int = 1) -> list:
+        """The links of a section page's main content (``root``: the page without header, menus, sidebars,
+        footer) that are its own: not in a *box* (the articles linked in one container) shown in two other
+        places (the home page, article pages, other sections): a "most read" box on every page is the site's
+        frame, not a section's entries. (A box of the home page alone may be this section's preview.)"""
+        state = self.state
+        root = extract._without_chrome(response.selector.root, self.profile) if root is None else root  # noqa: SLF001
+        boxes = discovery.link_boxes(root, self._article_of(response))
+        here = f"section: {category}"
+        for box in {box for box, _ in boxes.values()}:  # noted for a section's first page (later: known boxes)
+            if page == 1 or box in state.boxes:
+                state.boxes.setdefault(box, set()).add(here)
+        frame = discovery.in_boxes(boxes, {box for box, _ in boxes.values()
+                                           if len(state.boxes.get(box, set()) - {here}) >= 2})
+        if frame:
+            self.crawler.stats.inc_value("mae/sections/frame_links", len(frame))
+        return discovery.links(response, root, skip=frame)
+
+    def _undecided(self, response, category: str, root) -> bool:
+        """Whether a box of this section page was seen in one other place only, before any article page was
+        read (which would tell whether the box is on every page): then the page is read again later."""
+        if self.state.articles_read:
+            return False
+        here = f"section: {category}"
+        return any(len(self.state.boxes.get(box, set()) - {here}) == 1
+                   for box, _ in discovery.link_boxes(root, self._article_of(response)).values())
 
     def _may_be_listing_page(self, url: str) -> bool:
         return discovery.same_site(url, self.host) and site.article_id(url) is None \
@@ -333,9 +426,19 @@ class MaeSpider(PortalSpider):
                 categories.append(name)
         article = ArticleItem(id=article_id, url=url, portal=self.profile.portal, categories=categories,
                               aliases=ranked[1:] + ([printed] if url != printed else []))
-        try:
-            extract.extract_article(response, listing_title=link_text, profile=self.profile, into=article)
-        except Exception as exc:  # a page that breaks a parser costs that page, never the run
+        try:  # a page that breaks a parser costs that page, never the run
+            if via != "backfill":
+                state.articles_read += 1
+                if state.articles_read <= FRAME_SAMPLE:
+                    self._note_boxes(response, "article")
+            title = clean(response.css("title::text").get())
+            if title and (len(state.doc_titles) < FRAME_SAMPLE or fold(title) in state.doc_titles) and title not in {
+                    clean(h) for h in response.css("h1, h2, h3, h4, b, strong").xpath("string()").getall()}:
+                # a <title> that none of the page's headings prints: generic when repeated
+                state.count_texts(state.doc_titles, [fold(title)])
+            extract.extract_article(response, listing_title=state.hints.get(item) or link_text, profile=self.profile,
+                                    into=article, site_texts=state.site_texts())
+        except Exception as exc:
             if via == "backfill":
                 self._probed(item, None)
             self._unreadable(article_id, fetched, None, f"{type(exc).__name__}: {exc}")

@@ -1,0 +1,260 @@
+"""Datasette plugin: the articles table's search box, category filter and category facet, fast at 100,000 articles.
+
+Loaded with ``--plugins-dir plugins`` (the README's command). Datasette 0.65's own ways are correct but
+read every wide article row at the archive's real size (``bench/bench_archive.py``, ``bench/RESULTS.md``):
+its search filter (``rowid in (…match…)``) makes SQLite look up every match and sort them all by date, and
+its array facet de-duplicates whole rows, body text included. This plugin gives the same meaning through
+small indexes:
+
+- ``?_search=`` on ``/monre/articles`` (the search box; ``&_searchmode=raw`` for FTS5 syntax): the query
+  is put in NFC and its đ/Đ folded to d/D, as the index's single ``folded`` column is, the tokenizer
+  folding the other marks and case; every word must occur. The filter is ``+rowid in (…)``: the unary
+  ``+`` keeps SQLite from looking up each match, so it walks the date index and stops after one page.
+  What a reader types never gives an error page: quotes and punctuation are words' edges in the default
+  mode, and a raw query that FTS5 refuses is searched as words instead (the page says so).
+- ``?_category=NAME`` (repeatable: articles in all of them): the articles of a category, through the link
+  table ``articles_categories``.
+- the ``category`` facet (``facets: [{category: categories}]`` in metadata.yml): how many articles of
+  the page's selection are in each category, every category of every article counted (an article in
+  three categories counts in three); its links toggle ``_category``. Unfiltered it counts the link
+  table; filtered, the ``categories`` list of the selected articles, read from an index.
+- the ``reader`` facet (``{reader: portal}``, ``{reader: source}``, ``{reader: published_month}``):
+  Datasette's column facet, except on a searched or category-filtered page, where it and the category
+  facet share one walk of the date index instead of one each.
+- every connection maps the database into memory (``PRAGMA mmap_size``): the indexes above are read
+  without a system call per page.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+import unicodedata
+from collections import Counter
+
+from datasette import hookimpl
+from datasette.database import QueryInterrupted
+from datasette.facets import ColumnFacet, Facet
+from datasette.filters import FilterArguments
+from datasette.utils import path_with_added_args, path_with_removed_args
+
+DATABASE = "monre"
+TABLE = "articles"
+FTS = "articles_fts"
+CATEGORY_ARG = "_category"
+_WORD = re.compile(r"\w")
+
+
+def fold_query(text: str) -> str:
+    """What the index holds: NFC, đ/Đ as d/D; NUL and other control characters as spaces."""
+    text = unicodedata.normalize("NFC", text)
+    text = "".join(" " if unicodedata.category(c) == "Cc" else c for c in text)
+    return text.replace("đ", "d").replace("Đ", "D")
+
+
+def words_query(text: str) -> str:
+    """Each word as a quoted FTS5 string (so nothing typed is FTS syntax); '' when no word is left."""
+    bits = re.split(r'[\s"]+', fold_query(text))
+    return " ".join('"' + bit + '"' for bit in bits if _WORD.search(bit))
+
+
+async def _raw_query_works(db, query: str) -> bool:
+    try:
+        await db.execute(f"select rowid from {FTS} where {FTS} match :q limit 1", {"q": query})
+        return True
+    except sqlite3.DatabaseError:
+        return False
+
+
+@hookimpl(trylast=True)  # after Datasette's own search filter, so that our supports_search wins
+def filters_from_request(request, database, table, datasette):
+    if database != DATABASE or table != TABLE:
+        return None
+
+    async def inner():
+        where, params, descriptions = [], {}, []
+        extra = {"supports_search": True}
+        typed = request.args.get("_search", "")
+        if typed.strip():
+            extra["search"] = typed
+            db = datasette.get_database(database)
+            query, note = words_query(typed), ""
+            if request.args.get("_searchmode") == "raw":
+                raw = fold_query(typed).strip()
+                if await _raw_query_works(db, raw):
+                    query = raw
+                else:
+                    note = " (not valid FTS5 syntax: searched as words)"
+            if query:
+                where.append(f"+rowid in (select rowid from {FTS} where {FTS} match :monre_search)")
+                params["monre_search"] = query
+                descriptions.append(f'search matches "{typed}"{note}')
+        for i, name in enumerate(request.args.getlist(CATEGORY_ARG)):
+            key = f"monre_category_{i}"
+            where.append(
+                "+rowid in (select a.rowid from categories c "
+                "join articles_categories ac on ac.categories_id = c.id "
+                f"join articles a on a.id = ac.articles_id where c.name = :{key})"
+            )
+            params[key] = name
+            descriptions.append(f'category is "{name}"')
+        return FilterArguments(where, params, descriptions, extra)
+
+    return inner
+
+
+def _monre_filtered(facet: Facet) -> bool:
+    """Is the page filtered by a search or a category (this plugin's filters)?"""
+    params = facet.params if isinstance(facet.params, dict) else {}
+    return any(key.startswith(("monre_search", "monre_category")) for key in params)
+
+
+async def _selection_counts(facet: Facet) -> dict:
+    """Portal, source, month and category counts of a searched or category-filtered page, in one query.
+
+    Each facet query of such a page walks an index testing every entry against the matches; one walk
+    (of ``articles_by_date``, which holds the date, source, categories and portal) serves the four facets,
+    and is shared by the facet objects of one request.
+    """
+    cache = facet.request.scope.setdefault("monre_selection_counts", {})
+    key = (facet.sql, tuple(sorted(facet.params.items())))
+    if key not in cache:
+        sql = (f"with selected as materialized (select portal, source, published_at, categories from ({facet.sql})) "
+               "select 'portal' as facet, portal as value, count(*) as n from selected "
+               "where portal is not null group by portal "
+               "union all select 'source', source, count(*) from selected "
+               "where source is not null group by source "
+               "union all select 'published_month', substr(published_at, 1, 7), count(*) from selected "
+               "where published_at is not null group by 2 "
+               "union all select 'lists', categories, count(*) from selected group by categories")
+        try:
+            rows = await facet.ds.execute(facet.database, sql, facet.params, truncate=False,
+                                          custom_time_limit=facet.ds.setting("facet_time_limit_ms"))
+        except QueryInterrupted:
+            cache[key] = None
+        else:
+            counts = {"portal": Counter(), "source": Counter(), "published_month": Counter(), "categories": Counter()}
+            for kind, value, n in rows.rows:
+                if kind == "lists":
+                    for name in json.loads(value or "[]"):
+                        counts["categories"][name] += n
+                else:
+                    counts[kind][value] += n
+            cache[key] = counts
+    return cache[key]
+
+
+def _ranked(counts: Counter, limit: int) -> list[dict]:
+    """As Datasette orders facet values: most articles first, then by value."""
+    return [{"value": v, "count": n} for v, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]]
+
+
+class ReaderFacet(ColumnFacet):
+    """Datasette's column facet (same links, same order), counted in one pass on a searched or
+    category-filtered page (see ``_selection_counts``); elsewhere Datasette's own query, which the
+    reader indexes make quick."""
+
+    type = "reader"
+
+    async def suggest(self):
+        return []
+
+    async def facet_results(self):
+        if not _monre_filtered(self):
+            return await super().facet_results()
+        results, timed_out = [], []
+        facet_size = self.get_facet_size()
+        counts = await _selection_counts(self)
+        pairs = self.get_querystring_pairs()
+        for source_and_config in self.get_configs():
+            column = source_and_config["config"].get("column") or source_and_config["config"]["simple"]
+            if counts is None or column not in counts:
+                timed_out.append(column)
+                continue
+            ranked = _ranked(counts[column], facet_size + 1)
+            values = []
+            for row in ranked[:facet_size]:
+                on = (column, str(row["value"])) in pairs
+                path = (path_with_removed_args(self.request, {column: str(row["value"])}) if on
+                        else path_with_added_args(self.request, {column: row["value"]}))
+                values.append({"value": row["value"], "label": row["value"], "count": row["count"],
+                               "toggle_url": self.ds.absolute_url(self.request, self.ds.urls.path(path)),
+                               "selected": on})
+            results.append({
+                "name": column, "type": self.type, "results": values,
+                "hideable": source_and_config["source"] != "metadata",
+                "toggle_url": self.ds.urls.path(path_with_removed_args(self.request, {"_facet_reader": column})),
+                "truncated": len(ranked) > facet_size,
+            })
+        return results, timed_out
+
+
+class CategoryFacet(Facet):
+    """Articles per category of the page's selection, through the link table or the ``categories`` index."""
+
+    type = "category"
+
+    async def suggest(self):
+        return []
+
+    async def _rows(self, column: str, facet_size: int) -> list[dict] | None:
+        if _monre_filtered(self):
+            counts = await _selection_counts(self)
+            return None if counts is None else _ranked(counts["categories"], facet_size + 1)
+        if re.search(r"\bwhere\b", self.sql, re.I):
+            # Another filter (a month, a source, a next page): the selected articles grouped by their list
+            # of categories (a walk of an index), then each distinct list's names counted with its articles.
+            sql = (f"select j.value as value, sum(g.n) as count from (select [{column}] as names, count(*) as n "
+                   f"from ({self.sql}) group by [{column}]) g, json_each(g.names) j "
+                   f"group by j.value order by count desc, value limit {facet_size + 1}")
+        else:  # the whole table: count the link table
+            sql = ("select c.name as value, count(*) as count from articles_categories ac "
+                   "join categories c on c.id = ac.categories_id "
+                   f"group by c.name order by count desc, value limit {facet_size + 1}")
+        try:
+            rows = await self.ds.execute(self.database, sql, self.params, truncate=False,
+                                         custom_time_limit=self.ds.setting("facet_time_limit_ms"))
+        except QueryInterrupted:
+            return None
+        return [{"value": row["value"], "count": row["count"]} for row in rows.rows]
+
+    async def facet_results(self):
+        results, timed_out = [], []
+        facet_size = self.get_facet_size()
+        selected = set(self.request.args.getlist(CATEGORY_ARG))
+        for source_and_config in self.get_configs():
+            column = source_and_config["config"].get("simple") or "categories"
+            rows = await self._rows(column, facet_size)
+            if rows is None:
+                timed_out.append(column)
+                continue
+            values = []
+            for row in rows[:facet_size]:
+                value = str(row["value"])
+                on = value in selected
+                path = (path_with_removed_args(self.request, {CATEGORY_ARG: value}) if on
+                        else path_with_added_args(self.request, {CATEGORY_ARG: value, "_next": None}))
+                values.append({"value": value, "label": value, "count": row["count"],
+                               "toggle_url": self.ds.absolute_url(self.request, path), "selected": on})
+            results.append({
+                "name": column, "type": self.type, "results": values,
+                "hideable": source_and_config["source"] != "metadata",
+                "toggle_url": self.ds.urls.path(path_with_removed_args(self.request, {"_facet_category": column})),
+                "truncated": len(rows) > facet_size,
+            })
+        return results, timed_out
+
+
+MMAP_BYTES = 0x7FFF0000  # SQLite's default ceiling (SQLITE_MAX_MMAP_SIZE); only what is read is paged in
+
+
+@hookimpl
+def prepare_connection(conn, database, datasette):
+    if database == DATABASE:
+        conn.execute(f"PRAGMA mmap_size = {MMAP_BYTES}")
+
+
+@hookimpl
+def register_facet_classes():
+    return [CategoryFacet, ReaderFacet]
