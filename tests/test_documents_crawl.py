@@ -452,7 +452,8 @@ def test_a_document_the_server_fails_to_serve_makes_the_run_incomplete_then_is_f
     assert first.stderr.strip().splitlines()[-1] == (
         "monre: run 1 incomplete: 1 attached document(s) could not be downloaded (tried again next run)")
     assert rows(db, "select count(*) as n from articles where url like ?", [f"%{article.path}"]) == [{"n": 1}]
-    run1, run2 = rows(db, "select status, documents from crawl_runs order by id")
+    run1, run2 = rows(db, "select status, documents, items_lost from crawl_runs order by id")
     assert run1["status"] == "incomplete" and json.loads(run1["documents"])["lost"] == 1
+    assert run1["items_lost"] == 0  # no article lost
     assert second.returncode == 0 and run2["status"] == "ok"
     assert rows(db, "select status, attempts from documents") == [{"status": "ok", "attempts": 2}]
