@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit, urlunsplit
 
-from . import extract
+from . import chrome
 from .sites import Profile
 from .text import clean
 
@@ -36,7 +36,7 @@ class NextPage:
     how: str = ""  # "rel", "number" or "text"
 
 
-def _absolute(response, href: str) -> str | None:
+def absolute(response, href: str) -> str | None:
     href = (href or "").strip()
     if not href or href.startswith("#") or href.lower().startswith(("javascript:", "mailto:", "tel:", "data:")):
         return None
@@ -54,7 +54,7 @@ def links(response, root=None, skip=frozenset()) -> list[Link]:
     for node in nodes:
         if node in skip:
             continue
-        url = _absolute(response, node.get("href"))
+        url = absolute(response, node.get("href"))
         if url:
             text = clean(node.text_content())
             if not text:  # an image-only link (a teaser's picture): its image's alt text, if any
@@ -107,7 +107,7 @@ def same_site(url: str, host: str) -> bool:
 
 def main_content_links(response, profile: Profile) -> list[Link]:
     """The links of the page's main content: the page without its header, menus, sidebars, footer."""
-    return links(response, extract._without_chrome(response.selector.root, profile))  # noqa: SLF001 - shared
+    return links(response, chrome.without_chrome(response.selector.root, profile))
 
 
 def next_page(response, page: int, visited: set[str], is_listing_link, profile: Profile) -> NextPage | None:
@@ -117,7 +117,7 @@ def next_page(response, page: int, visited: set[str], is_listing_link, profile: 
     whether a plain link may be a page of this listing (same site, not an article, not a file).
     """
     for href in response.css('link[rel~="next"]::attr(href), a[rel~="next"]::attr(href)').getall():
-        url = _absolute(response, href)
+        url = absolute(response, href)
         if url and url not in visited and is_listing_link(url):
             return NextPage(url=url, how="rel")
     numbered = by_text = None
@@ -130,7 +130,7 @@ def next_page(response, page: int, visited: set[str], is_listing_link, profile: 
         if postback:
             candidate = NextPage(target=postback[1], argument=postback[2])
         else:
-            url = _absolute(response, href)
+            url = absolute(response, href)
             if not url or url in visited or not is_listing_link(url):
                 continue
             candidate = NextPage(url=url)

@@ -81,6 +81,13 @@ def test_first_night_exits_zero(nights):
     assert result.returncode == 0, result.stderr[-3000:]
 
 
+@pytest.mark.parametrize("night", ["night1", "night2"])
+def test_no_error_is_logged(nights, night):
+    """Not even one that stays under MONRE_MAX_ERRORS (a signal handler failing on every idle once did)."""
+    result = nights[2][night]
+    assert "] ERROR:" not in result.stderr and "Traceback" not in result.stderr, result.stderr[-3000:]
+
+
 def test_first_night_stores_95_percent_of_the_articles_right(nights):
     site, db, log = nights
     found = log["after1"]

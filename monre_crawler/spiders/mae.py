@@ -1,97 +1,38 @@
-"""The ``mae`` spider: the news of the successor portal mae.gov.vn, into the same archive as ``monre``."""
+"""The ``mae`` spider: the news of the successor portal mae.gov.vn, into the same archive as ``monre``.
+
+This module holds the spider itself: its arguments, the home page, the article links it follows and the
+article pages (and print views) it reads, and its failures. Its section pages are read by the
+:class:`~monre_crawler.spiders.mae_sections.SectionPages` mixin, the backfill by id by the
+:class:`~monre_crawler.spiders.mae_backfill.PrintViewBackfill` mixin; the run's state is
+:class:`~monre_crawler.spiders.mae_state.MaeCrawlState`.
+"""
 
 from __future__ import annotations
 
-import hashlib
-from collections import Counter
-from dataclasses import dataclass, field
+from collections import deque
 from urllib.parse import urlsplit
 
 import scrapy
-from form2request import form2request
 from scrapy import signals
-from scrapy.exceptions import DontCloseSpider, IgnoreRequest, UsageError
+from scrapy.exceptions import IgnoreRequest, UsageError
 from scrapy.spidermiddlewares.httperror import HttpError
 
 from .. import discovery, extract
-from ..backfill import Backfill
 from ..extensions import store_of
 from ..items import AliasSighting, ArticleItem, ListingSighting
 from ..sites import mae as site
-from ..state import CrawlState
 from ..text import clean, fold, for_message
 from ..urls import canonical_url
 from .base import ARTICLE_PRIORITY, PERMANENT_STATUSES, PortalSpider
+from .mae_backfill import PrintViewBackfill
+from .mae_sections import SectionPages
+from .mae_state import MaeCrawlState, state_key  # noqa: F401 - state_key: callers read it from here
 
-BACKFILL_PRIORITY = -10  # after everything the links found
-DEFERRED_PRIORITY = -5  # a section page read again once article pages have shown what is on every page
 FRAME_SAMPLE = 50  # article pages whose boxes of links (and distinct <title>s) are noted: enough to know the frame
 BACKFILL_MODES = ("auto", "new", "all", "off")
-DISCOVERIES = ("home", "section", "article_links", "backfill")
 
 
-def state_key(name: str) -> str:
-    """A section's key in ``crawl_state``, which is shared with monre.gov.vn's categories."""
-    prefix = f"{site.PORTAL}: "
-    return name if name.startswith(prefix) else prefix + name
-
-
-@dataclass
-class MaeCrawlState(CrawlState):
-    """The shared crawl state, plus what discovery by URL form and the backfill by id keep."""
-
-    backfill: str | None = None  # -a backfill (None: the MAE_BACKFILL setting)
-    backfill_mode: str = "off"  # what this run does: off, new, all, a number, or "auto: new" / "auto: all"
-    stored_max_before: int = 0  # the highest id stored before this run
-    max_seen: int = 0  # the highest id linked in this run
-    fetched: set[int] = field(default_factory=set)  # ids requested in this run (any URL form, print view)
-    forms: dict[int, set[str]] = field(default_factory=dict)  # id -> the URLs it was linked under in this run
-    found_by: Counter = field(default_factory=Counter)  # articles fetched, by the discovery that found them first
-    linked: dict[str, set[int]] = field(default_factory=dict)  # discovery -> the ids it linked
-    sections: dict[str, str] = field(default_factory=dict)  # section slug -> category name
-    hints: dict[int, str] = field(default_factory=dict)  # id -> the first text (or image alt) of a link to it
-    # box (the ids of the articles linked in one container) -> where it was shown: "home", "article" (an
-    # article page), "section: <name>"; a box shown in two places besides a section is the site's frame
-    boxes: dict[frozenset, set[str]] = field(default_factory=dict)
-    articles_read: int = 0  # article pages read (not print views)
-    page_texts: Counter = field(default_factory=Counter)  # folded heading / <title> texts -> pages showing them
-    doc_titles: Counter = field(default_factory=Counter)  # folded <title>s of article pages -> pages
-    repeated: set[str] = field(default_factory=set)  # the texts of either counted twice or more
-
-    def count_texts(self, counter: Counter, texts) -> None:
-        for text in texts:
-            counter[text] += 1
-            if counter[text] == 2:
-                self.repeated.add(text)
-
-    def site_texts(self) -> frozenset[str]:
-        """Texts that name no article: headings and ``<title>`` parts of several listing pages (the site's
-        name, box headings), ``<title>``s of several article pages that none of their headings prints (a
-        print view's generic one)."""
-        return frozenset(self.repeated)
-    probes: Backfill | None = None
-
-    @property
-    def arguments(self) -> dict:
-        return {**super().arguments, "backfill": self.backfill or self.backfill_mode}  # the argument, or the setting
-
-    def category_key(self, name: str) -> str:
-        """A lost page's sections are not done: under their ``crawl_state`` key."""
-        return state_key(name)
-
-    def discovery(self) -> dict:
-        """Which discovery found the articles fetched in this run, what each linked, what the backfill did
-        (``crawl_runs.fields`` → ``discovery``)."""
-        counts: dict = {via: self.found_by[via] for via in DISCOVERIES}
-        counts["linked"] = {via: len(self.linked.get(via, ())) for via in DISCOVERIES[:3]}
-        counts["sections"] = len(self.categories_started)
-        counts["backfill_mode"] = self.backfill_mode
-        if self.probes is not None:
-            counts["backfill_probes"] = self.probes.summary()
-        return counts
-
-
-class MaeSpider(PortalSpider):
+class MaeSpider(SectionPages, PrintViewBackfill, PortalSpider):
     """Crawl the news of the Ministry of Agriculture and Environment (mae.gov.vn) into the monre archive.
 
     Nobody has described the portal's markup (see :mod:`monre_crawler.sites.mae`), so the spider relies on
@@ -141,6 +82,7 @@ class MaeSpider(PortalSpider):
         self.host = urlsplit(self.base_url).hostname
         self.allowed_domains = [self.host]
         self.state = MaeCrawlState(self.base_url, self.wanted, self.full, backfill=backfill)
+        self.backlog: deque = deque()  # PortalSpider's, which feed_backlog reads on every spider_idle
 
     @classmethod
     def validate_arguments(cls, base_url=None, categories=None, full="0", backfill=None):
@@ -221,30 +163,6 @@ class MaeSpider(PortalSpider):
         for key, urls in aliases.items():  # the short form, linked at last, becomes the article's url
             yield AliasSighting(article_id=key, urls=urls, primary=primaries.get(key))
 
-    def _article_of(self, response):
-        """``href -> article id or None`` on this page (links to articles of this portal only)."""
-        def article_of(href: str):
-            url = discovery._absolute(response, href)  # noqa: SLF001 - shared
-            return site.article_id(url) if url and discovery.same_site(url, self.host) and site.is_article_url(url) \
-                else None
-        return article_of
-
-    def _count_page_texts(self, response) -> None:
-        """Count the texts of a listing page (home, a section's first page) that may name the site: its headings
-        that link no article (nor do their surroundings), and its ``<title>``'s parts."""
-        article_of = self._article_of(response)
-        texts = set()
-        for node in response.selector.root.iter("h1", "h2", "h3", "h4"):
-            near = node.getparent() if node.getparent() is not None else node
-            near = near.getparent() if near.getparent() is not None else near
-            if any(article_of(a.get("href") or "") is not None for a in near.iter("a")):
-                continue
-            if text := clean(node.text_content()):
-                texts.add(fold(text))
-        title = clean(response.css("title::text").get())
-        texts.update(fold(part) for part in [title, *extract.TITLE_SEPARATORS.split(title)] if clean(part))
-        self.state.count_texts(self.state.page_texts, texts)
-
     # --- home page ---------------------------------------------------------------------------------------------
     def parse_home(self, response):
         page, response = response, self._with_encoding(response)
@@ -283,104 +201,6 @@ class MaeSpider(PortalSpider):
             yield scrapy.Request(url, callback=self.parse_section, errback=self.on_error,
                                  cb_kwargs={"category": name, "page": 1, "seen_pages": frozenset(),
                                             "visited": frozenset({url})})
-
-    # --- sections (listings) -----------------------------------------------------------------------------------
-    def parse_section(self, response, category: str, page: int, seen_pages: frozenset, visited: frozenset,
-                      deferred: bool = False):
-        """One page of a possible section: its own articles (those of its main content), then its next page."""
-        url, response = response.url, self._with_encoding(response)
-        key = state_key(category)
-        if response is None:
-            self.logger.error("%s: page %d (%s) is not an HTML page", category, page, url)
-            self.state.lose(url, "not an HTML page", category, page=page)
-            return
-        if extract.is_error_page(response, self.profile):
-            yield from self._retry_error_page(response, category)
-            return
-        root = extract._without_chrome(response.selector.root, self.profile)  # noqa: SLF001 - shared
-        if not deferred and response.request.method == "GET" and self._undecided(response, category, root):
-            self.crawler.stats.inc_value("mae/sections/deferred")
-            yield response.request.replace(priority=DEFERRED_PRIORITY, dont_filter=True,
-                                           cb_kwargs={**response.request.cb_kwargs, "deferred": True})
-            return
-        own = self._article_links(self._own_links(response, category, root, page))
-        if page == 1:  # the page's chrome (latest news …) links articles too, under no category
-            self._count_page_texts(response)
-            yield from self._follow(self._article_links(discovery.links(response)), "section")
-        if not own:
-            if page == 1:
-                self.logger.debug("%s lists no article in its main content: not a section", response.url)
-            else:
-                self.state.categories_done.add(key)
-            return
-        signature = hashlib.sha1(" ".join(sorted({str(i) for i, _, _ in own})).encode()).hexdigest()
-        if signature in seen_pages:
-            self.logger.debug("%s: page %d lists the same articles as an earlier page: end", category, page)
-            self.state.categories_done.add(key)
-            return
-        self._start_category(key)
-        self.crawler.stats.inc_value("monre/listing_pages")
-        keys = {site.article_key(i) for i, _, _ in own}
-        all_stored = len(self.store.known_ids(sorted(keys))) == len(keys)
-        yield from self._follow(own, "section", category)
-        if not self.full and all_stored and key in self.state.categories_complete_before:
-            self.logger.debug("%s: every article on page %d is stored: done (incremental run)", category, page)
-            self.state.categories_done.add(key)
-            return
-        following = discovery.next_page(response, page, set(visited), self._may_be_listing_page, self.profile)
-        max_pages = self.settings.getint("MONRE_MAX_PAGES")
-        if following is None or (max_pages and page >= max_pages):
-            if following is not None:
-                self.logger.warning("%s: stopping at page %d (MONRE_MAX_PAGES)", category, page)
-            self.state.categories_done.add(key)
-            return
-        kwargs = {"category": category, "page": page + 1, "seen_pages": seen_pages | {signature},
-                  "visited": visited | {response.url} | ({following.url} if following.url else set())}
-        if following.target is None:
-            yield scrapy.Request(following.url, callback=self.parse_section, errback=self.on_error, cb_kwargs=kwargs)
-            return
-        form = response.css(self.profile.postback_form)
-        if not form:
-            self.logger.error("%s: the pager posts back but page %d has no form", category, page)
-            return
-        data = dict(zip(self.profile.postback_fields, (following.target, following.argument)))
-        yield form2request(form[0], data, click=False).to_scrapy(
-            callback=self.parse_section, errback=self.on_error, cb_kwargs=kwargs)
-
-    def _note_boxes(self, response, place: str) -> None:
-        for box, _ in discovery.link_boxes(response.selector.root, self._article_of(response)).values():
-            self.state.boxes.setdefault(box, set()).add(place)
-
-    def _own_links(self, response, category: str, root=None, page: int = 1) -> list:
-        """The links of a section page's main content (``root``: the page without header, menus, sidebars,
-        footer) that are its own: not in a *box* (the articles linked in one container) shown in two other
-        places (the home page, article pages, other sections): a "most read" box on every page is the site's
-        frame, not a section's entries. (A box of the home page alone may be this section's preview.)"""
-        state = self.state
-        root = extract._without_chrome(response.selector.root, self.profile) if root is None else root  # noqa: SLF001
-        boxes = discovery.link_boxes(root, self._article_of(response))
-        here = f"section: {category}"
-        for box in {box for box, _ in boxes.values()}:  # noted for a section's first page (later: known boxes)
-            if page == 1 or box in state.boxes:
-                state.boxes.setdefault(box, set()).add(here)
-        frame = discovery.in_boxes(boxes, {box for box, _ in boxes.values()
-                                           if len(state.boxes.get(box, set()) - {here}) >= 2})
-        if frame:
-            self.crawler.stats.inc_value("mae/sections/frame_links", len(frame))
-        return discovery.links(response, root, skip=frame)
-
-    def _undecided(self, response, category: str, root) -> bool:
-        """Whether a box of this section page was seen in one other place only, before any article page was
-        read (which would tell whether the box is on every page): then the page is read again later."""
-        if self.state.articles_read:
-            return False
-        here = f"section: {category}"
-        return any(len(self.state.boxes.get(box, set()) - {here}) == 1
-                   for box, _ in discovery.link_boxes(root, self._article_of(response)).values())
-
-    def _may_be_listing_page(self, url: str) -> bool:
-        return discovery.same_site(url, self.host) and site.article_id(url) is None \
-            and not urlsplit(url).path.lower().endswith(site.FILE_EXTENSIONS)
 
     # --- articles ----------------------------------------------------------------------------------------------
     def parse_article(self, response, article_id: str, item: int, via: str, link_text: str = ""):
@@ -461,66 +281,6 @@ class MaeSpider(PortalSpider):
             if site.is_article_url(url):
                 return url
         return None
-
-    # --- backfill ----------------------------------------------------------------------------------------------
-    def on_idle(self):
-        """When the links are exhausted: the backfill's next batch of ids, through the print view."""
-        state = self.state
-        if state.backfill_mode == "off" or not state.portal_reached:
-            return
-        if state.probes is None:
-            state.probes = self._start_backfill()
-            if state.probes is None:
-                return
-        for lost in list(state.probes.outstanding):  # idle: every probe has answered, or never will
-            self._probed(lost, None)
-        batch = state.probes.next_batch(max(1, self.settings.getint("MAE_BACKFILL_BATCH")))
-        for item in batch:
-            key = site.article_key(item)
-            state.fetched.add(item)
-            state.pending[key] = []
-            printed = site.print_url(self.base_url, item)
-            self.crawler.engine.crawl(scrapy.Request(
-                printed, callback=self.parse_article, errback=self.on_error, priority=BACKFILL_PRIORITY,
-                cb_kwargs={"article_id": key, "item": item, "via": "backfill"}))
-        if batch or not state.probes.done:
-            raise DontCloseSpider
-        self.logger.info("Backfill: %s", state.probes.summary())
-        if state.probes.stop_reason in ("gap", "floor") and state.probes.floor == 0:
-            state.categories_done.add(state_key("backfill"))  # a whole backfill, recorded if the run finishes
-
-    def _start_backfill(self) -> Backfill | None:
-        state, settings = self.state, self.settings
-        stored_max = state.stored_max_before
-        start = max(state.max_seen, stored_max)
-        mode = state.backfill_mode
-        if mode == "auto":
-            mode = "new" if self.store.category_complete(state_key("backfill")) else "all"
-            state.backfill_mode = f"auto: {mode}"
-        if not start:
-            self.logger.warning("Backfill: no article id seen, nothing to start from")
-            return None
-        floor = {"new": stored_max, "all": 0}.get(mode)
-        if floor is None:
-            floor = max(0, start - int(mode))
-        if mode == "all":  # a whole backfill: marked complete only by a run that finishes it
-            self.store.set_category_state([state_key("backfill")], complete=False)
-
-        def skip(ids):
-            ids = list(ids)
-            fetched = {i for i in ids if i in state.fetched}
-            stored = self.store.known_ids([site.article_key(i) for i in ids if i not in fetched])
-            return fetched | {i for i in ids if site.article_key(i) in stored}
-
-        self.logger.info("Backfill (%s): ids %d down to %d", state.backfill_mode, start, floor + 1)
-        return Backfill(start, floor=floor, max_ids=settings.getint("MAE_BACKFILL_MAX_IDS"),
-                        max_gap=settings.getint("MAE_BACKFILL_MAX_GAP"), skip=skip)
-
-    def _probed(self, item: int, found: bool | None) -> None:
-        if self.state.probes is not None:
-            self.state.probes.record(item, found)
-            self.crawler.stats.inc_value(
-                f"mae/backfill/{'found' if found else 'missing' if found is False else 'failed'}")
 
     # --- failures ------------------------------------------------------------------------------------------------
     def on_error(self, failure):
