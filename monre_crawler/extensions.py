@@ -37,7 +37,7 @@ import sqlite3
 from scrapy import signals
 
 from .items import KEY_FIELDS
-from .store import Store
+from .store import Store, describe_error
 from .text import for_message
 
 logger = logging.getLogger(__name__)
@@ -84,6 +84,18 @@ class CrawlRunRecorder:
         if self.status == "degraded":
             logger.error("Extraction degraded: %s", self.message)
         lost = state.lost_articles()
+        stats = self.crawler.stats
+        documents = {key: stats.get_value(f"monre/documents/{key}", 0)
+                     for key in ("ok", "no_text", "unreadable", "failed", "lost", "not_fetched_offsite")}
+        if documents["lost"] and self.status in ("ok", "degraded"):
+            # a document the portal would have served but the download failed (server error, timeout): a loss
+            lost_documents = (f"{documents['lost']} attached document(s) could not be downloaded (tried again next run)"
+                              + (f"; {documents['failed'] - documents['lost']} more not archived"
+                                 if documents["failed"] > documents["lost"] else ""))
+            self.status, self.message = "incomplete", lost_documents + (f"; also degraded: {self.message}"
+                                                                         if self.status == "degraded" else "")
+        elif self.status == "ok" and documents["failed"]:
+            self.message = f"{documents['failed']} attached document(s) not archived (tried again next run)"
         try:  # a full disk may refuse this last write too: one clear line, no traceback
             if not state.archive_error:
                 if lost:
@@ -106,13 +118,16 @@ class CrawlRunRecorder:
                 items_removed=counts["removed"],
                 errors=errors,
                 fields=fields,
+                documents=documents,
                 message=self.message or None,
                 items_lost=len(lost),
                 lost=[loss.record() for loss in state.losses()],
             )
-        except sqlite3.DatabaseError as exc:
+        except sqlite3.DatabaseError as exc:  # a full disk: the row stays 'running', the next run records it as failed
+            if self.status != "failed":
+                self.status, self.message = "failed", f"cannot write the archive: {describe_error(exc)}"
             logger.error("Cannot record run %s in the archive: %s (the next run records it as failed)",
-                         self.run_id, exc)
+                         self.run_id, describe_error(exc))
         if self.status != "ok":
             logger.error("Run %s %s: %s", self.run_id, self.status, self.message)
         self.store.close()

@@ -1,7 +1,8 @@
 """What the spider yields.
 
 ``ArticleItem`` is one article (an :class:`ArticlePage`, what its page says, plus what the listing and the
-pipelines add). ``ListingSighting`` says that articles already stored were listed
+pipelines add). ``DocumentsItem`` asks for the attached documents of an article to be archived.
+``ListingSighting`` says that articles already stored were listed
 again in a category (so their categories merge and ``last_seen_at`` moves) without fetching them;
 ``AliasSighting`` that an article was linked under another of its URLs (mae.gov.vn's URL forms).
 """
@@ -46,6 +47,17 @@ class ArticleItem(ArticlePage):
     categories: list[str] = field(default_factory=list)
     published_at: str | None = None  # ISO 8601, set by DatesPipeline from date_text
     content_hash: str = ""  # set by ContentHashPipeline
+
+
+@dataclass
+class DocumentsItem:
+    """The attached documents of an article, to archive: yielded right after the article (so that slow
+    downloads never hold the article back), or at the start of a run for documents earlier runs could not
+    archive."""
+
+    article_id: str
+    attachments: list[dict]  # [{"url", "title"}]
+    documents: list[dict] = field(default_factory=list)  # set by DocumentsPipeline
 
 
 @dataclass

@@ -4,8 +4,9 @@ columns right, the schema version, and the ``upgrade`` command.
 Tables (see README "The archive"): ``articles``, ``categories``, ``articles_categories`` (the link table
 between them), ``article_aliases`` (other URLs of reposted articles), ``crawl_runs``, ``crawl_state``
 (which categories were crawled to their end), ``lost_articles`` (listed articles that a run lost and the
-next runs fetch again) and ``articles_fts`` (full-text search that forgives missing diacritics: the
-tokenizer folds tone marks and case, its one ``folded`` column has đ folded to d).
+next runs fetch again), ``articles_fts`` (full-text search that forgives missing diacritics: the
+tokenizer folds tone marks and case, its one ``folded`` column has đ folded to d), and the attached
+documents: ``documents``, ``articles_documents`` and ``documents_fts`` (title, text and a ``folded`` column).
 ``articles.published_month`` and ``articles.categories`` are derived columns for Datasette's facets.
 
 The history of what the portal edited or removed (like NewsDiffs and diffengine, see README "Edits and
@@ -73,6 +74,7 @@ CRAWL_RUN_COLUMNS = {
     "errors": int,
     "args": str,
     "fields": str,
+    "documents": str,
     "message": str,
     "items_lost": int,
     "lost": str,
@@ -181,6 +183,61 @@ ARTICLE_HISTORY_COLUMNS = {
     "changed_at": "TEXT",
     "removed_at": "TEXT",
 }
+# --- Attached documents (see monre_crawler.documents and monre_crawler.pipelines.documents) ---------------
+# One row per document URL, archived once under data/files/ (``path``), however many articles link it
+# (``articles_documents``). ``status``: ``ok`` (archived, text read), ``no_text`` (archived, no text: a scan,
+# a legacy .doc/.xls, an archive), ``unreadable`` (archived, text kept but garbled: lost marks, mojibake),
+# ``failed`` (not archived, or not readable at all: download error, over the size cap, not a document,
+# broken file; retried by later runs). ``note`` says why, ``attempts`` how many runs tried.
+DOCUMENT_COLUMNS = {
+    "id": str,
+    "url": str,
+    "title": str,
+    "path": str,
+    "size": int,
+    "content_type": str,
+    "kind": str,
+    "sha1": str,
+    "fetched_at": str,
+    "pages": int,
+    "text": str,
+    "status": str,
+    "note": str,
+    "attempts": int,
+}
+DOCUMENT_OK = ("ok", "no_text", "unreadable")  # archived: never requested again
+_DOC_FTS_VALUES = "{p}.rowid, {p}.title, {p}.text, " + _FOLD_D.format("coalesce({p}.title, '') || ' ' || coalesce({p}.text, '')")
+DOCUMENTS_FTS_SQL = [
+    "CREATE VIRTUAL TABLE IF NOT EXISTS documents_fts USING fts5("
+    "title, text, folded, content='', tokenize='unicode61 remove_diacritics 2')",
+    "CREATE TRIGGER IF NOT EXISTS documents_fts_ai AFTER INSERT ON documents BEGIN "
+    "INSERT INTO documents_fts(rowid, title, text, folded) VALUES (" + _DOC_FTS_VALUES.format(p="new") + "); END",
+    "CREATE TRIGGER IF NOT EXISTS documents_fts_ad AFTER DELETE ON documents BEGIN "
+    "INSERT INTO documents_fts(documents_fts, rowid, title, text, folded) VALUES ('delete', "
+    + _DOC_FTS_VALUES.format(p="old") + "); END",
+    "CREATE TRIGGER IF NOT EXISTS documents_fts_au AFTER UPDATE OF title, text ON documents BEGIN "
+    "INSERT INTO documents_fts(documents_fts, rowid, title, text, folded) VALUES ('delete', "
+    + _DOC_FTS_VALUES.format(p="old") + "); "
+    "INSERT INTO documents_fts(rowid, title, text, folded) VALUES (" + _DOC_FTS_VALUES.format(p="new") + "); END",
+]
+
+
+def create_documents_schema(db: sqlite_utils.Database) -> None:
+    """The ``documents`` and ``articles_documents`` tables and the documents' search index (additive)."""
+    if "documents" not in db.table_names():
+        db["documents"].create(DOCUMENT_COLUMNS, pk="id", not_null={"url", "status"})
+    else:
+        db["documents"].add_missing_columns([DOCUMENT_COLUMNS])
+    db["articles_documents"].create(
+        {"articles_id": str, "documents_id": str},
+        pk=("articles_id", "documents_id"),
+        foreign_keys=[("articles_id", "articles", "id"), ("documents_id", "documents", "id")],
+        if_not_exists=True,
+    )
+    db["articles_documents"].create_index(["documents_id"], if_not_exists=True)
+    db["documents"].create_index(["status"], if_not_exists=True)
+    for statement in DOCUMENTS_FTS_SQL:
+        db.execute(statement)
 
 
 def create_schema(db: sqlite_utils.Database) -> None:
@@ -230,6 +287,7 @@ def create_schema(db: sqlite_utils.Database) -> None:
             db.execute(f"ALTER TABLE articles ADD COLUMN {name} {definition}")
     for statement in HISTORY_SQL:
         db.execute(statement)
+    create_documents_schema(db)
     db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
 

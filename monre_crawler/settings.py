@@ -58,6 +58,7 @@ ITEM_PIPELINES = {  # Scrapy: {}
     "monre_crawler.pipelines.dates.DatesPipeline": 200,
     "monre_crawler.pipelines.plausibility.PlausibilityPipeline": 250,
     "monre_crawler.pipelines.content_hash.ContentHashPipeline": 300,
+    "monre_crawler.pipelines.documents.DocumentsPipeline": 800,
     "monre_crawler.pipelines.sqlite.SQLitePipeline": 900,
 }
 EXTENSIONS = {  # Scrapy: {}
@@ -78,6 +79,12 @@ SQLITE_BATCH_SIZE = 100  # items written per transaction at most …
 SQLITE_FLUSH_SECONDS = 5.0  # … and never held longer than this
 # Room the crawl checks for before it starts (a full disk is refused in one line, not met halfway).
 SQLITE_MIN_FREE_BYTES = 16 * 1024 * 1024  # bytes; a night's crawl writes a few MB
+
+# --- Attached documents (project settings; see monre_crawler.pipelines.documents) ------------------------------
+MONRE_DOCUMENTS_ENABLED = True  # download the documents articles link (PDF, DOC(X), XLS(X)…) and read their text
+MONRE_DOCUMENT_MAXSIZE = 50 * 1024 * 1024  # bytes; a bigger document is not downloaded (it is reported)
+# Where documents are stored. Empty: a folder files/ beside SQLITE_PATH (data/files/). Scrapy: no default.
+FILES_STORE = ""
 
 # --- When a run counts as failed or degraded (project settings; see monre_crawler.extensions) ----------------
 MONRE_MAX_ERRORS = 20  # more logged errors than this and the run is "failed"

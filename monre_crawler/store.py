@@ -34,7 +34,7 @@ from pathlib import Path
 import sqlite_utils
 
 from .preflight import check_room
-from .schema import ARTICLE_COLUMNS, StoreError, check_schema, create_schema
+from .schema import ARTICLE_COLUMNS, DOCUMENT_COLUMNS, StoreError, check_schema, create_schema
 from .urls import url_id
 
 __all__ = ["Store", "StoreError", "CrawlLocked", "describe_error", "utcnow"]
@@ -83,6 +83,8 @@ class Store:
         self._buffered_ids: set[str] = set()
         self._oldest = 0.0
         self._category_ids: dict[str, int] = {}
+        self._documents_written: dict[str, str] = {}  # document id -> status, for those written by this run
+        self._documents: list = []  # (article id, document rows) waiting for the next batch
         self._lock_file = None
 
     # --- opening ------------------------------------------------------------------------------------
@@ -216,14 +218,14 @@ class Store:
 
     # --- writing ------------------------------------------------------------------------------------
     def add_article(self, article: dict) -> None:
-        if not self._articles and not self._sightings:
+        if not self._articles and not self._sightings and not self._aliases and not self._documents:
             self._oldest = time.monotonic()
         self._articles.append(article)
         self._buffered_ids.add(article["id"])
         self._maybe_flush()
 
     def add_sighting(self, category: str, ids: list[str]) -> None:
-        if not self._articles and not self._sightings:
+        if not self._articles and not self._sightings and not self._aliases and not self._documents:
             self._oldest = time.monotonic()
         self._sightings.append((category, ids))
         self._maybe_flush()
@@ -231,23 +233,24 @@ class Store:
     def add_aliases(self, article_id: str, urls: list[str], primary: str | None = None) -> None:
         """Record other URLs of a stored (or buffered) article; written after the buffered articles.
         ``primary`` (one of them) becomes the article's ``url``, its ``url`` until then an alias."""
-        if not self._articles and not self._sightings and not self._aliases:
+        if not self._articles and not self._sightings and not self._aliases and not self._documents:
             self._oldest = time.monotonic()
         self._aliases.append((article_id, list(urls), primary))
         self._maybe_flush()
 
     def _maybe_flush(self) -> None:
-        if len(self._articles) + len(self._sightings) + len(self._aliases) >= self.batch_size or (
+        if len(self._articles) + len(self._sightings) + len(self._aliases) + len(self._documents) >= self.batch_size or (
             time.monotonic() - self._oldest >= self.flush_seconds
         ):
             self.flush()
 
     def flush(self) -> Counter:
         """Write the buffer in one transaction; return what happened to it."""
-        if not self._articles and not self._sightings and not self._aliases:
+        if not self._articles and not self._sightings and not self._aliases and not self._documents:
             return Counter()
         outcome: Counter = Counter()
         now = utcnow()
+        documents_written = dict(self._documents_written)
         try:
             with self.db.atomic():
                 self._write_articles(self._articles, now, outcome)
@@ -256,12 +259,14 @@ class Store:
                     self._add_urls(article_id, urls)
                     if primary:
                         self._make_primary(article_id, primary)
-        except sqlite3.DatabaseError:
-            # Rolled back (a full disk…): category ids cached in this transaction may not exist; a later
-            # write must not link articles to them.
+                self._write_document_batch(self._documents)
+        except Exception:
+            # Rolled back: forget what this transaction wrote (category ids, documents), or a later flush of
+            # the same buffer (the pipeline's close) would link to rows that do not exist.
             self._category_ids.clear()
+            self._documents_written = documents_written
             raise
-        self._articles, self._sightings, self._aliases = [], [], []
+        self._articles, self._sightings, self._aliases, self._documents = [], [], [], []
         self._buffered_ids.clear()
         self.counts.update(outcome)
         if self.stats is not None:
@@ -415,6 +420,7 @@ class Store:
         self.conn.execute("UPDATE articles SET id = ?, url = ?, aliases = ?, last_seen_at = ? WHERE id = ?",
                           [new, article["url"], json.dumps(urls, ensure_ascii=False), now, old])
         self.conn.execute("UPDATE articles_categories SET articles_id = ? WHERE articles_id = ?", [new, old])
+        self.conn.execute("UPDATE OR IGNORE articles_documents SET articles_id = ? WHERE articles_id = ?", [new, old])
         self.conn.execute("DELETE FROM article_aliases WHERE id = ?", [new])
         self.conn.execute("UPDATE article_aliases SET articles_id = ? WHERE articles_id = ?", [new, old])
         self.conn.execute("UPDATE article_versions SET article_id = ? WHERE article_id = ?", [new, old])
@@ -512,6 +518,77 @@ class Store:
                           [article_id, now, version])
         return version
 
+    # --- attached documents ------------------------------------------------------------------------------
+    def document_states(self, ids: list[str]) -> dict[str, str]:
+        """The ``status`` of those of ``ids`` that are stored documents (or written by this run)."""
+        states: dict[str, str] = {}
+        unique = list(dict.fromkeys(ids))
+        for start in range(0, len(unique), 500):  # SQLite limits the variables of one statement
+            chunk = unique[start:start + 500]
+            marks = ",".join("?" * len(chunk))
+            states.update(self.conn.execute(f"SELECT id, status FROM documents WHERE id IN ({marks})", chunk))
+        states.update({i: self._documents_written[i] for i in unique if i in self._documents_written})
+        return states
+
+    def add_documents(self, article_id: str, documents: list[dict]) -> None:
+        """Store an article's documents and link them to it, with the next batch (after its article)."""
+        if not documents:
+            return
+        if not self._articles and not self._sightings and not self._aliases and not self._documents:
+            self._oldest = time.monotonic()
+        self._documents.append((article_id, documents))
+        self._maybe_flush()
+
+    def _write_document_batch(self, batch) -> None:
+        for article_id, documents in batch:
+            # The row the article is stored as: itself, or the original it reposts.
+            row = self.conn.execute("SELECT id FROM articles WHERE id = ? UNION ALL "
+                                    "SELECT articles_id FROM article_aliases WHERE id = ? LIMIT 1",
+                                    [article_id, article_id]).fetchone()
+            if row is None:  # its article was not stored (dropped): nothing to link the documents to
+                continue
+            self._write_documents(row[0], documents)
+
+    def _write_documents(self, article_id: str, documents: list[dict]) -> None:
+        """Upsert each document once per run (``attempts`` counts runs that tried) and link it to the article."""
+        for doc in documents:
+            if "status" in doc and doc["id"] not in self._documents_written:
+                row = {c: doc.get(c) for c in DOCUMENT_COLUMNS if c != "attempts"}
+                columns = ", ".join(row)
+                updates = ", ".join(f"{c} = excluded.{c}" for c in row if c not in ("id", "url", "title"))
+                self.conn.execute(
+                    f"INSERT INTO documents ({columns}, attempts) VALUES ({', '.join('?' * len(row))}, 1) "
+                    f"ON CONFLICT(id) DO UPDATE SET {updates}, title = coalesce(documents.title, excluded.title), "
+                    "attempts = coalesce(documents.attempts, 0) + 1",
+                    list(row.values()),
+                )
+                self._documents_written[doc["id"]] = doc["status"]
+            self.conn.execute("INSERT OR IGNORE INTO articles_documents (articles_id, documents_id) VALUES (?, ?)",
+                              [article_id, doc["id"]])
+
+    def documents_to_retry(self, portal: str) -> list[tuple[str, list[dict]]]:
+        """The documents earlier runs did not archive, each with one article of ``portal`` that links it:
+        ``[(article id, [{"url", "title"}, …]), …]``. Those are the ``failed`` ones, and the attachments of
+        stored articles that no run has handled (a run killed while downloading them, an archive written
+        before documents were archived): the caller keeps those of the portal's own site."""
+        found: dict[str, list[dict]] = {}
+        rows = self.conn.execute(
+            "SELECT min(ad.articles_id), d.url, d.title FROM documents d "
+            "JOIN articles_documents ad ON ad.documents_id = d.id JOIN articles a ON a.id = ad.articles_id "
+            "WHERE d.status = 'failed' AND a.portal = ? GROUP BY d.id ORDER BY d.id", [portal])
+        for article_id, url, title in rows:
+            found.setdefault(article_id, []).append({"url": url, "title": title})
+        unlinked = self.conn.execute(
+            "SELECT a.id, json_extract(j.value, '$.url'), json_extract(j.value, '$.title') "
+            "FROM articles a, json_each(a.attachments) j "
+            "WHERE a.portal = ? AND a.attachments IS NOT NULL AND a.attachments != '[]' AND json_valid(a.attachments) "
+            "AND NOT EXISTS (SELECT 1 FROM articles_documents ad JOIN documents d ON d.id = ad.documents_id "
+            "WHERE ad.articles_id = a.id AND d.url = json_extract(j.value, '$.url')) ORDER BY a.id", [portal])
+        for article_id, url, title in unlinked:
+            if url and not any(a["url"] == url for a in found.get(article_id, ())):
+                found.setdefault(article_id, []).append({"url": url, "title": title})
+        return list(found.items())
+
     # --- crawl runs -----------------------------------------------------------------------------------
     def fail_interrupted_runs(self) -> None:
         """Runs still ``running`` were killed (a crawl holds the lock while it runs): record them as failed."""
@@ -537,7 +614,7 @@ class Store:
 
     def finish_run(self, run_id: int, **values) -> None:
         values.setdefault("finished_at", utcnow())
-        for key in ("args", "fields", "lost"):
+        for key in ("args", "fields", "lost", "documents"):
             if key in values and not isinstance(values[key], str):
                 values[key] = json.dumps(values[key], ensure_ascii=False, sort_keys=True)
         assignments = ", ".join(f"{c} = ?" for c in values)

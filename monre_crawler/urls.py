@@ -80,3 +80,13 @@ def safe_url(url, base: str | None = None) -> str | None:
 def is_safe_url(url) -> bool:
     """Whether ``url`` is already an absolute http(s) URL (what every stored URL must be)."""
     return url is not None and safe_url(url) == url
+
+
+def is_portal_url(url: str, base_url: str) -> bool:
+    """Whether ``url`` is an http(s) URL of the portal ``base_url`` (``www.`` or not): attached documents
+    are fetched only from there."""
+    if not is_safe_url(url):
+        return False
+    parts = urlsplit(url)
+    portal = urlsplit(base_url).hostname or ""
+    return parts.hostname.lower().removeprefix("www.") == portal.lower().removeprefix("www.")

@@ -7,18 +7,28 @@ the HTML pages readable:
   page and in the JSON), ``body_html`` is summarised, and the ``categories`` JSON list becomes links
   that filter the table by category;
 - in canned query results, an ``article`` column links to the article's page;
-- the ``from_json`` and ``vn_date`` template filters used by ``templates/row-monre-articles.html``.
+- the ``from_json`` and ``vn_date`` template filters used by ``templates/row-monre-articles.html``;
+- on an article's page, ``monre_documents``: its archived documents by URL (type, size, pages, status, a
+  link to the archived copy when Datasette serves ``data/files/`` with ``--static files:data/files``).
 """
 
 from __future__ import annotations
 
 import json
+import re
 
 from datasette import hookimpl
+from datasette.utils import tilde_decode
 from markupsafe import Markup, escape
 
 DATABASE = "monre"
 SHORTEN = {"summary": 160, "body_text": 160}
+FILES_MOUNT = "files"  # datasette --static files:data/files
+# What the crawler names an archived file (FilesPipeline: full/<sha1 of the URL>.<extension>): nothing else
+# is linked, whatever the database says.
+ARCHIVED_PATH = re.compile(r"^full/[0-9a-f]{40}(\.[a-z0-9]{1,5})?$")
+KIND_LABELS = {"pdf": "PDF", "docx": "Word", "doc": "Word 97-2003", "xlsx": "Excel", "xls": "Excel 97-2003",
+               "pptx": "PowerPoint", "ppt": "PowerPoint 97-2003", "zip": "ZIP", "rar": "RAR"}
 
 
 def from_json(value, default=None):
@@ -65,12 +75,54 @@ def _quote(text: str) -> str:
     return quote_plus(text)
 
 
+def human_size(size) -> str:
+    if not isinstance(size, int):
+        return ""
+    for unit in ("bytes", "KB", "MB"):
+        if size < 1024 or unit == "MB":
+            return f"{size:,} {unit}" if unit == "bytes" else f"{size:,.1f} {unit}"
+        size /= 1024
+    return ""
+
+
+@hookimpl
+def extra_template_vars(view_name, database, table, request, datasette):
+    """An article's documents for its page (``monre_documents``: {url: details}); nothing elsewhere."""
+    if view_name != "row" or database != DATABASE or table != "articles" or request is None:
+        return {}
+
+    async def documents():
+        db = datasette.get_database(DATABASE)
+        if "articles_documents" not in await db.table_names():
+            return {"monre_documents": {}}
+        article = tilde_decode(request.url_vars.get("pks", ""))
+        result = await db.execute(
+            "select d.url, d.path, d.size, d.kind, d.pages, d.status, d.note from articles_documents ad "
+            "join documents d on d.id = ad.documents_id where ad.articles_id = ?", [article])
+        served = any(mount == FILES_MOUNT for mount, _ in datasette.static_mounts)
+        found = {}
+        for row in result.rows:
+            doc = dict(row)
+            path = doc["path"] or ""
+            doc["archived_url"] = (datasette.urls.path(f"/{FILES_MOUNT}/{path}")
+                                   if served and ARCHIVED_PATH.match(path) and doc["status"] != "failed" else None)
+            doc["kind_label"] = KIND_LABELS.get(doc["kind"] or "", (doc["kind"] or "").upper())
+            doc["size_text"] = human_size(doc["size"])
+            found[doc["url"]] = doc
+        return {"monre_documents": found}
+
+    return documents
+
+
 @hookimpl
 def render_cell(value, column, table, database, datasette):
     if database != DATABASE:
         return None
     if column == "categories" and table in ("articles", None) and isinstance(value, str):
         return _category_links(datasette, value)
+    if table == "documents" and column == "text" and isinstance(value, str) and len(value) > 160:
+        cut = value[:160].rsplit(" ", 1)[0]
+        return Markup(f'{escape(cut)}&nbsp;<span class="monre-muted">… ({len(value):,} characters)</span>')
     if table == "articles":
         if column == "body_html" and isinstance(value, str):
             return Markup(f'<span class="monre-muted">HTML, {len(value):,} characters</span>')

@@ -34,8 +34,9 @@ def main(argv=None) -> int:
                    "-s", "RETRY_BACKOFF_BASE=0.1", "-s", "LOG_LEVEL=WARNING"]
         code = subprocess.call(command, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)})
     if code == 0:
+        files = Path(args.db).parent / "files"
         print(f"Done. Open it with:\n  datasette {args.db} -m metadata.yml --template-dir templates --plugins-dir plugins "
-              "--setting suggest_facets off --setting facet_time_limit_ms 1000")
+              f"--setting suggest_facets off --setting facet_time_limit_ms 1000 --static files:{files}")
     return code
 
 

@@ -45,8 +45,10 @@ dict ``{name: parameter}``; all off by default; which articles are hit is
     (index ``min(1, n-1)``); ``site.expected_articles`` gives U+FFFD U+FFFD there.
 ``attachments``
     the ``/Documents/…`` links (.pdf/.doc/.docx/.xls/.xlsx) in article bodies
-    answer 200 with a small binary file of the matching type (without this fault
-    they are 404).  A crawler must not store them as articles.
+    answer 200 with a small real document of the matching type (``standin/files/``:
+    a Vietnamese PDF, a DOCX, an XLSX, legacy .doc/.xls; without this fault they
+    are 404).  A crawler must not store them as articles.  ``Portal(documents=…)``
+    serves chosen bytes at chosen document paths, whatever the faults.
 ``error_page_200``
     2 articles answer 200: one with SharePoint's "Không tìm thấy trang" page, the
     other with ASP.NET's "Runtime Error" page (never store them).
@@ -108,20 +110,13 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import NamedTuple
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from . import hostile, pages
+from . import files, hostile, pages
 from .model import INVALID_UTF8_BYTES, Site, invalid_utf8_paragraph_index
 
 __all__ = ["Portal", "Request"]
 
 _ARTICLE_RE = re.compile(r"^/pages/([^/]+)\.aspx$")
 _NOT_ARTICLES = {"chuyenmuc", "default"}
-_DOC_TYPES = {
-    "pdf": ("application/pdf", b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"),
-    "doc": ("application/msword", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 64),
-    "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", b"PK\x03\x04" + b"\x00" * 64),
-    "xls": ("application/vnd.ms-excel", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 64),
-    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", b"PK\x03\x04" + b"\x00" * 64),
-}
 HTML_UTF8 = "text/html; charset=utf-8"
 
 
@@ -162,8 +157,11 @@ class Portal:
     """
 
     def __init__(self, site: Site, faults=None, *, host: str = "127.0.0.1", port: int = 0,
-                 link_variants: bool = True):
+                 link_variants: bool = True, documents: dict | None = None):
         self.site = site
+        # Explicit answers for document paths ({"/Documents/x.pdf": (content type, bytes[, status])}), served
+        # whatever the faults: real, broken or fake documents (or errors) for the tests of document archiving.
+        self.documents = {k.lower(): v for k, v in (documents or {}).items()}
         self.plan = site.fault_plan(faults)
         self.faults = self.plan.faults
         self.link_variants = link_variants
@@ -285,10 +283,13 @@ class Portal:
             if how is not None:
                 return _removed_answer(site, how)
             return self._article(m.group(1), split.query)
+        if low in self.documents:
+            ctype, body, *status = self.documents[low]
+            return _Response(status[0] if status else 200, body, ctype)
         if low.startswith("/documents/") and plan.active("attachments"):
             ext = low.rsplit(".", 1)[-1]
-            if ext in _DOC_TYPES:
-                ctype, body = _DOC_TYPES[ext]
+            if ext in files.MIME:
+                ctype, body = files.by_extension(ext)
                 return _Response(200, body, ctype)
         return _Response(404, pages.render_not_found(site).encode())
 

@@ -74,12 +74,13 @@ def articles_by_path(db_path) -> dict[str, dict]:
 
 @pytest.fixture(scope="session")
 def crawled_db(tmp_path_factory):
-    """``monre.db`` written by a real crawl of the stand-in portal (with NFD-served articles)."""
+    """``monre.db`` written by a real crawl of the stand-in portal (with NFD-served articles, and attached
+    documents that the portal serves: real small PDF, DOCX, XLSX, DOC and XLS files)."""
     from standin import Portal, Site
 
     site = Site.generate(n_articles=40, seed=3)
     db = tmp_path_factory.mktemp("crawled") / "monre.db"
-    with Portal(site, faults={"nfd"}) as portal:
+    with Portal(site, faults={"nfd", "attachments"}) as portal:
         result = crawl(portal.url, db)
     assert result.returncode == 0, result.stderr[-3000:]
     return db

@@ -49,6 +49,10 @@ def _archive(db, portal_url: str) -> dict:
         "lost_articles": table("SELECT * FROM lost_articles ORDER BY id"),
         "article_versions": table("SELECT * FROM article_versions ORDER BY article_id, version"),
         "article_events": table("SELECT article_id, event, version, detail FROM article_events ORDER BY id"),
+        # a document's path is a hash of its URL, which holds the portal's port: left out
+        "documents": table("SELECT id, url, title, size, content_type, kind, sha1, pages, text, status, note, "
+                           "attempts FROM documents ORDER BY id"),
+        "articles_documents": table("SELECT * FROM articles_documents ORDER BY 1, 2"),
         "schema_version": rows(db, "PRAGMA user_version")[0]["user_version"],
     }
 

@@ -26,7 +26,7 @@ from .utils import open_store
 ROOT = Path(__file__).resolve().parent.parent
 METADATA = ROOT / "metadata.yml"
 TABLES = ["articles", "categories", "articles_categories", "article_aliases", "crawl_runs", "crawl_state",
-          "lost_articles", "article_versions", "article_events"]
+          "lost_articles", "article_versions", "article_events", "documents", "articles_documents"]
 # Canned queries of edits and removals: empty after one crawl (tests/test_history.py runs them on nights
 # with edits and removals).
 HISTORY_QUERIES = {"feed_edits", "feed_removals", "recently_edited", "recently_removed"}

@@ -7,7 +7,9 @@
 4. :mod:`.plausibility` counts what silent wrong data looks like (one title for many articles, the day of
    the crawl without a time, dates in the future), for the run's alarm;
 5. :mod:`.content_hash` fingerprints title, date and body, for change and repost detection;
-6. :mod:`.sqlite` writes to the archive (upserts, merged categories, aliases of reposts).
+6. :mod:`.documents` archives the attached documents (a FilesPipeline) and reads their text;
+7. :mod:`.sqlite` writes to the archive (upserts, merged categories, aliases of reposts, documents).
 
-Pipelines see ``ArticleItem``; ``ListingSighting`` passes through to the SQLite pipeline untouched.
+Pipelines see ``ArticleItem``; ``ListingSighting`` passes through to the SQLite pipeline untouched, and so
+does ``DocumentsItem`` but for :mod:`.documents`, which archives its documents and fills its ``documents``.
 """

@@ -8,7 +8,7 @@ import sqlite3
 
 from scrapy.utils.defer import deferred_from_coro
 
-from ..items import AliasSighting, ArticleItem, ListingSighting
+from ..items import AliasSighting, ArticleItem, DocumentsItem, ListingSighting
 from ..extensions import store_of
 from ..store import Store, describe_error
 
@@ -38,6 +38,8 @@ class SQLitePipeline:
                 self.store.add_sighting(item.category, item.article_ids)
             elif isinstance(item, AliasSighting):
                 self.store.add_aliases(item.article_id, item.urls, primary=item.primary)
+            elif isinstance(item, DocumentsItem):
+                self.store.add_documents(item.article_id, item.documents)
         except sqlite3.DatabaseError as exc:
             self._give_up(exc)
         return item

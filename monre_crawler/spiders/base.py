@@ -23,13 +23,13 @@ from scrapy.utils.defer import deferred_from_coro
 
 from .. import extract
 from ..extensions import store_of
-from ..items import ArticleItem, ListingSighting
+from ..items import ArticleItem, DocumentsItem, ListingSighting
 from ..listing import ListingEntry, ListingStream, listing_entries, next_page
 from ..sites import Profile
 from ..state import CrawlState
 from ..store import describe_error
 from ..text import clean, fold, for_message, nfc
-from ..urls import canonical_url, url_id
+from ..urls import canonical_url, is_portal_url, url_id
 
 ARTICLE_PRIORITY = 10  # articles of a listing page go before the next listing page: few pending at once
 RECHECK_PRIORITY = -10  # re-checks of stored articles come after the listings and the new articles
@@ -110,6 +110,8 @@ class PortalSpider(scrapy.Spider):
         # monre_crawler.offsite notes where it pointed (meta "portal_home") for the run's message.
         yield scrapy.Request(self.base_url + self.profile.home_path, callback=self.parse_home, errback=self.on_error,
                              meta={"portal_home": True})
+        for item in self.documents_to_retry():
+            yield item
 
     # --- home page ------------------------------------------------------------------------------------------
     def parse_home(self, response):
@@ -397,6 +399,28 @@ class PortalSpider(scrapy.Spider):
         self._report_unsafe_urls(item)
         item.categories = self.state.pending.pop(article_id, [category] if category else [])
         yield item
+        yield from self.documents_of(item)
+
+    # --- attached documents (archived by monre_crawler.pipelines.documents) ------------------------------------
+    def documents_of(self, article: ArticleItem):
+        """The article's attached documents, to archive: yielded apart from the article (after it), so that
+        downloading them never holds the article back."""
+        if article.attachments and article.title and self.settings.getbool("MONRE_DOCUMENTS_ENABLED", True):
+            yield DocumentsItem(article_id=article.id, attachments=article.attachments)
+
+    def documents_to_retry(self):
+        """Attached documents of this portal's stored articles that earlier runs did not archive (failed, or
+        never handled): yielded at the start of a run; their articles are not fetched again."""
+        if not self.settings.getbool("MONRE_DOCUMENTS_ENABLED", True):
+            return
+        base = urlsplit(self.base_url)
+        for article_id, attachments in self.store.documents_to_retry(self.profile.portal):
+            # On the portal as it is reached now (its scheme and port may have changed since; the document's
+            # id is its path, so the row stays the same).
+            attachments = [{**a, "url": urlunsplit((base.scheme, base.netloc, *urlsplit(a["url"])[2:4], ""))}
+                           for a in attachments if is_portal_url(a["url"], self.base_url)]
+            if attachments:
+                yield DocumentsItem(article_id=article_id, attachments=attachments)
 
     def _report_unsafe_urls(self, item) -> None:
         """Log and count the links and images the extractor dropped because they are not http(s) URLs."""

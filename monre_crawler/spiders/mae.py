@@ -111,6 +111,8 @@ class MaeSpider(SectionPages, PrintViewBackfill, PortalSpider):
         self.state.stored_max_before = self.store.highest_item_id("mae-") or 0
         yield scrapy.Request(self.base_url + self.profile.home_path, callback=self.parse_home, errback=self.on_error,
                              dont_filter=True)
+        for document in self.documents_to_retry():
+            yield document
 
     # --- links -------------------------------------------------------------------------------------------------
     def _article_links(self, links):
@@ -270,6 +272,7 @@ class MaeSpider(SectionPages, PrintViewBackfill, PortalSpider):
             state.found_by["backfill"] += 1
         state.pending.pop(article_id, None)
         yield article
+        yield from self.documents_of(article)
 
     def _named_article(self, response) -> str | None:
         """The article URL a print view names as its own (``rel=canonical``, ``og:url``), if any."""
