@@ -76,9 +76,10 @@ def extract_article(response, listing_title: str = "", listing_date: str = "", p
         if article.title:
             article.found["title"] = "fallback"
     if not article.date_text:
-        date_near_title = fallbacks.date_near_title(cleaned_root, article.title, body_in_copy) or fallbacks.meta_date(sel)
-        article.date_text = fallbacks.agreeing_date(date_near_title, listing_date)
-        if article.date_text:
+        # The page's own date, as a fallback finds it; whether the listing's date is better is decided once,
+        # by the dates pipeline, which parses both.
+        article.date_text = fallbacks.date_near_title(cleaned_root, article.title, body_in_copy) or fallbacks.meta_date(sel)
+        if article.date_text or listing_date:
             article.found["date"] = "fallback"
     lead_nodes = []
     if not article.summary and layout is None:
@@ -95,7 +96,7 @@ def extract_article(response, listing_title: str = "", listing_date: str = "", p
             # The title, date and lead repeated at the head of a container a fallback chose are not body
             # text; a lead printed in its own element outside the body may repeat the first paragraph word
             # for word, and that paragraph is article text.
-            repeated = {article.title, article.date_text}
+            repeated = {article.title, article.date_text, listing_date} - {""}
             if any(markup.inside(node, body) for node in lead_nodes):
                 repeated.add(article.summary)
             blocks = [b for b in blocks if b not in repeated]

@@ -274,26 +274,14 @@ def _following(node):
         node = node.getparent()
 
 
+def _day(value):
+    return value.date() if hasattr(value, "hour") else value
+
+
 def _crawl_days() -> set:
     """The day of the crawl, in Vietnam and in UTC (a page header prints "today" in the portal's time)."""
     now = datetime.now(timezone.utc)
     return {now.date(), (now + timedelta(hours=7)).date()}
-
-
-def agreeing_date(date_near_title: str, listing: str) -> str:
-    """The date printed near the title (it may carry a time of day), unless the listing disagrees on the day."""
-    if not date_near_title or not listing:
-        return date_near_title or listing
-    from_page, from_listing = parse_date(date_near_title), parse_date(listing)
-    if from_page is None:
-        return listing
-    if from_listing is not None and _day(from_page) != _day(from_listing):
-        return listing  # the listing's own selector is site knowledge: trust it over a guess
-    return date_near_title
-
-
-def _day(value):
-    return value.date() if hasattr(value, "hour") else value
 
 
 LEAD_HINTS = re.compile(r"(^|[\s_-])(lead|sapo|summary|tom-?tat|description|intro|excerpt|abstract|teaser)($|[\s_-])",

@@ -122,9 +122,30 @@ def test_listing_title_is_preferred_when_the_page_title_is_generic():
 
 
 def test_listing_date_wins_when_the_page_disagrees_on_the_day():
+    """The extractor reports the page's own date (a fallback's guess); the dates pipeline, the one place that
+    decides, takes the listing's date when the guess disagrees with it on the day."""
+    from scrapy.utils.test import get_crawler
+
+    from monre_crawler.items import ArticleItem
+    from monre_crawler.pipelines.dates import DatesPipeline
+
     main = REDESIGNS["divs-and-meta"][0].replace("15/09/2015 08:30", "31/03/2014 08:30")
-    article = extract.extract_article(redesign(main), listing_date="15/09/2015")
-    assert article.date_text == "15/09/2015"
+    item = ArticleItem(id="x", url="https://monre.gov.vn/Pages/x.aspx", listing_date_text="15/09/2015")
+    extract.extract_article(redesign(main), listing_date="15/09/2015", into=item)
+    assert "31/03/2014 08:30" in item.date_text and item.found["date"] == "fallback"
+    assert DatesPipeline.from_crawler(get_crawler()).process_item(item).published_at == "2015-09-15"
+
+
+def test_the_page_date_wins_when_it_agrees_with_the_listing_on_the_day():
+    """Agreeing on the day, the page's own date is kept: it carries the time of day."""
+    from scrapy.utils.test import get_crawler
+
+    from monre_crawler.items import ArticleItem
+    from monre_crawler.pipelines.dates import DatesPipeline
+
+    item = ArticleItem(id="x", url="https://monre.gov.vn/Pages/x.aspx", listing_date_text="15/09/2015")
+    extract.extract_article(redesign(REDESIGNS["divs-and-meta"][0]), listing_date="15/09/2015", into=item)
+    assert DatesPipeline.from_crawler(get_crawler()).process_item(item).published_at == "2015-09-15T08:30:00+07:00"
 
 
 def test_adding_a_layout_is_a_few_declarative_lines():
