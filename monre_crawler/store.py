@@ -8,14 +8,10 @@ through its methods. Writes are buffered and committed in short transactions (``
 next run fetches again, and never leaves a half-written article. The journal is WAL, so readers
 (Datasette) never wait for the writer. The tables are described in :mod:`monre_crawler.schema`.
 
-The store also keeps the history of what the portal edited or removed: when a stored article comes back
-with its own content changed — its title, lead (``summary``) or body text, compared in NFC — the earlier
-and the new text go to ``article_versions`` (:meth:`Store._record_version`); a change of anything else the
-crawler stores (the date, images, source line) updates the article without a version, and so does a text
-read through another layout than the stored one (``template``: after a redesign, or a generic fallback
-instead of a layout's selectors, the text can differ by the reading alone; counted as ``relaid_out``). The page's chrome
-(header date, menus, sidebar) is never among the extracted fields. The spider reports removals
-(:meth:`Store.mark_removed`); an article fetched again is on the portal (its mark is cleared).
+The store also keeps the history of what the portal edited or removed (the mixin
+:class:`monre_crawler.store_history.HistoryStore`), the attached documents
+(:class:`monre_crawler.store_documents.DocumentStore`) and the crawl-run log
+(:class:`monre_crawler.store_runs.RunStore`).
 """
 
 from __future__ import annotations
@@ -28,44 +24,25 @@ import sqlite3
 import time
 import unicodedata
 from collections import Counter
-from datetime import datetime, timezone
 from pathlib import Path
 
 import sqlite_utils
 
 from .preflight import check_room
-from .schema import ARTICLE_COLUMNS, DOCUMENT_COLUMNS, StoreError, check_schema, create_schema
+from .schema import ARTICLE_COLUMNS, StoreError, check_schema, create_schema
+from .store_documents import DocumentStore
+from .store_history import MAX_VARIABLES, VERSION_FIELDS, HistoryStore, chunks, utcnow
+from .store_runs import RunStore
 from .urls import url_id
 
 __all__ = ["Store", "StoreError", "CrawlLocked", "describe_error", "utcnow"]
-
-
-# The article's own content: a change of one of these is an edit (a new version).
-VERSION_FIELDS = ("title", "summary", "body_text")
-_STORED_FIELDS = ("id, title, summary, body_text, content_hash, template, first_seen_at, changed_at, versions, "
-                  "removed_at")
 
 
 class CrawlLocked(StoreError):
     """Another crawl is writing this database."""
 
 
-# SQLite takes at most 999 variables per statement before 3.32 (32,766 since): every list of values goes
-# in chunks below the older limit, whatever a listing page lists.
-MAX_VARIABLES = 900
-
-
-def chunks(values: list, size: int = MAX_VARIABLES):
-    """``values`` in consecutive slices of at most ``size``."""
-    for start in range(0, len(values), size):
-        yield values[start:start + size]
-
-
-def utcnow() -> str:
-    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-class Store:
+class Store(HistoryStore, DocumentStore, RunStore):
     def __init__(self, db: sqlite_utils.Database, path: str, batch_size: int, flush_seconds: float, stats=None,
                  is_repost_of=None):
         self.db = db
@@ -174,47 +151,6 @@ class Store:
             "SELECT max(CAST(substr(id, ?) AS INTEGER)) FROM articles WHERE id LIKE ? || '%'",
             [len(prefix) + 1, prefix]).fetchone()
         return row[0] if row and row[0] is not None else None
-
-    def lost_articles(self, portal: str) -> list[tuple[str, str, list[str]]]:
-        """Articles of ``portal`` that earlier runs lost and no run has stored since: (id, URL, categories),
-        oldest loss first."""
-        rows = self.conn.execute("SELECT id, url, categories FROM lost_articles WHERE portal = ? "
-                                 "ORDER BY first_lost_at, id", [portal])
-        return [(article_id, url, json.loads(categories or "[]")) for article_id, url, categories in rows]
-
-    def record_lost(self, run_id: int, portal: str, losses) -> None:
-        """Remember the articles this run lost (``lost_articles``), for the next runs to fetch again; each is
-        a :class:`monre_crawler.state.Loss` of an article."""
-        now = utcnow()
-        with self.db.atomic():
-            self.conn.executemany(
-                "INSERT INTO lost_articles (id, portal, url, categories, reason, first_lost_at, last_lost_at, "
-                "last_run, runs) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1) ON CONFLICT(id) DO UPDATE SET "
-                "portal = excluded.portal, url = excluded.url, categories = excluded.categories, "
-                "reason = excluded.reason, last_lost_at = excluded.last_lost_at, last_run = excluded.last_run, "
-                "runs = runs + 1",
-                [(loss.article_id, portal, loss.url, json.dumps(sorted(loss.categories), ensure_ascii=False),
-                  loss.reason, now, now, run_id) for loss in losses])
-
-    def forget_lost(self, ids) -> None:
-        """These articles are no longer lost (fetched again: stored, a dead link, not an article)."""
-        ids = list(ids)
-        with self.db.atomic():
-            for start in range(0, len(ids), 500):
-                chunk = ids[start:start + 500]
-                self.conn.execute(f"DELETE FROM lost_articles WHERE id IN ({','.join('?' * len(chunk))})", chunk)
-
-    def category_complete(self, category: str) -> bool:
-        row = self.conn.execute("SELECT complete FROM crawl_state WHERE category = ?", [category]).fetchone()
-        return bool(row and row[0])
-
-    def set_category_state(self, categories, complete: bool) -> None:
-        with self.db.atomic():
-            self.conn.executemany(
-                "INSERT INTO crawl_state (category, complete, updated_at) VALUES (?, ?, ?) "
-                "ON CONFLICT(category) DO UPDATE SET complete = excluded.complete, updated_at = excluded.updated_at",
-                [(c, int(complete), utcnow()) for c in categories],
-            )
 
     # --- writing ------------------------------------------------------------------------------------
     def add_article(self, article: dict) -> None:
@@ -438,188 +374,6 @@ class Store:
                     f"UNION SELECT articles_id FROM article_aliases WHERE id IN ({marks})", [*part, *part])]
                 for target in targets:
                     self._mark_seen(target, [category], now)
-
-    # --- history: re-checks, versions and removals ----------------------------------------------------------
-    def recheck_candidates(self, portal: str, since: str | None) -> list[tuple[str, str, str, str]]:
-        """``(id, url, title, published_at)`` of the articles of ``portal`` a run re-checks: published on or
-        after ``since`` (``YYYY-MM-DD``), or, undated, first stored on or after it; every article of the
-        portal when ``since`` is None. Removed ones included (so that a reappearance is noticed). Newest first."""
-        columns = "SELECT id, url, title, published_at FROM articles WHERE portal = ?"
-        order = "ORDER BY published_at DESC NULLS LAST, id"
-        if since is None:
-            return list(self.conn.execute(f"{columns} {order}", [portal]))
-        return list(self.conn.execute(
-            f"{columns} AND (published_at >= ? OR (published_at IS NULL AND first_seen_at >= ?)) {order}",
-            [portal, since, since]))
-
-    def removed_ids(self, ids) -> set[str]:
-        """Which of these stored articles are marked removed."""
-        found: set[str] = set()
-        for part in chunks(list(ids)):
-            found |= {r[0] for r in self.conn.execute(
-                f"SELECT id FROM articles WHERE removed_at IS NOT NULL AND id IN ({','.join('?' * len(part))})",
-                part)}
-        return found
-
-    def mark_removed(self, article_id: str, detail: str) -> bool:
-        """The portal no longer serves this stored article: mark it, once (the time it was first found gone),
-        never delete it. True if newly marked."""
-        now = utcnow()
-        with self.db.atomic():
-            cursor = self.conn.execute("UPDATE articles SET removed_at = ? WHERE id = ? AND removed_at IS NULL",
-                                       [now, article_id])
-            if cursor.rowcount:
-                self.conn.execute("INSERT INTO article_events (article_id, at, event, detail) "
-                                  "VALUES (?, ?, 'removed', ?)", [article_id, now, detail])
-        if cursor.rowcount:
-            self.counts["removed"] += 1
-            if self.stats is not None:
-                self.stats.inc_value("monre/items/removed")
-        return bool(cursor.rowcount)
-
-    def _mark_present(self, article_id: str, now: str) -> bool:
-        """The portal serves the article again: clear its removal mark and record it. True if it was marked."""
-        cursor = self.conn.execute("UPDATE articles SET removed_at = NULL WHERE id = ? AND removed_at IS NOT NULL",
-                                   [article_id])
-        if cursor.rowcount:
-            self.conn.execute("INSERT INTO article_events (article_id, at, event) VALUES (?, ?, 'reappeared')",
-                              [article_id, now])
-        return bool(cursor.rowcount)
-
-    def _stored_texts(self, ids: list[str]) -> dict[str, dict]:
-        """The stored text and history columns of these articles."""
-        found: dict[str, dict] = {}
-        for part in chunks(ids):
-            cursor = self.conn.execute(
-                f"SELECT {_STORED_FIELDS} FROM articles WHERE id IN ({','.join('?' * len(part))})", part)
-            names = [d[0] for d in cursor.description]
-            for row in cursor:
-                found[row[0]] = dict(zip(names, row))
-        return found
-
-    def _record_version(self, old: dict, new: dict, now: str) -> int:
-        """Keep ``old`` (the stored row) and ``new`` (the article fetched now) as versions; return the new
-        number. The caller then writes ``new`` into ``articles`` as the latest text."""
-        article_id = old["id"]
-        insert = ("INSERT INTO article_versions (article_id, version, seen_at, title, summary, body_text, "
-                  "content_hash) VALUES (?, ?, ?, ?, ?, ?, ?)")
-        count = self.conn.execute("SELECT max(version) FROM article_versions WHERE article_id = ?",
-                                  [article_id]).fetchone()[0]
-        if not count:  # the first change: the text stored until now becomes version 1
-            self.conn.execute(insert, [article_id, 1, old.get("changed_at") or old.get("first_seen_at") or now,
-                                       old.get("title"), old.get("summary"), old.get("body_text"),
-                                       old.get("content_hash")])
-            count = 1
-        version = count + 1
-        self.conn.execute(insert, [article_id, version, now, new.get("title"), new.get("summary"),
-                                   new.get("body_text"), new.get("content_hash")])
-        self.conn.execute("UPDATE articles SET versions = ?, changed_at = ? WHERE id = ?", [version, now, article_id])
-        self.conn.execute("INSERT INTO article_events (article_id, at, event, version) VALUES (?, ?, 'edited', ?)",
-                          [article_id, now, version])
-        return version
-
-    # --- attached documents ------------------------------------------------------------------------------
-    def document_states(self, ids: list[str]) -> dict[str, str]:
-        """The ``status`` of those of ``ids`` that are stored documents (or written by this run)."""
-        states: dict[str, str] = {}
-        unique = list(dict.fromkeys(ids))
-        for start in range(0, len(unique), 500):  # SQLite limits the variables of one statement
-            chunk = unique[start:start + 500]
-            marks = ",".join("?" * len(chunk))
-            states.update(self.conn.execute(f"SELECT id, status FROM documents WHERE id IN ({marks})", chunk))
-        states.update({i: self._documents_written[i] for i in unique if i in self._documents_written})
-        return states
-
-    def add_documents(self, article_id: str, documents: list[dict]) -> None:
-        """Store an article's documents and link them to it, with the next batch (after its article)."""
-        if not documents:
-            return
-        if not self._articles and not self._sightings and not self._aliases and not self._documents:
-            self._oldest = time.monotonic()
-        self._documents.append((article_id, documents))
-        self._maybe_flush()
-
-    def _write_document_batch(self, batch) -> None:
-        for article_id, documents in batch:
-            # The row the article is stored as: itself, or the original it reposts.
-            row = self.conn.execute("SELECT id FROM articles WHERE id = ? UNION ALL "
-                                    "SELECT articles_id FROM article_aliases WHERE id = ? LIMIT 1",
-                                    [article_id, article_id]).fetchone()
-            if row is None:  # its article was not stored (dropped): nothing to link the documents to
-                continue
-            self._write_documents(row[0], documents)
-
-    def _write_documents(self, article_id: str, documents: list[dict]) -> None:
-        """Upsert each document once per run (``attempts`` counts runs that tried) and link it to the article."""
-        for doc in documents:
-            if "status" in doc and doc["id"] not in self._documents_written:
-                row = {c: doc.get(c) for c in DOCUMENT_COLUMNS if c != "attempts"}
-                columns = ", ".join(row)
-                updates = ", ".join(f"{c} = excluded.{c}" for c in row if c not in ("id", "url", "title"))
-                self.conn.execute(
-                    f"INSERT INTO documents ({columns}, attempts) VALUES ({', '.join('?' * len(row))}, 1) "
-                    f"ON CONFLICT(id) DO UPDATE SET {updates}, title = coalesce(documents.title, excluded.title), "
-                    "attempts = coalesce(documents.attempts, 0) + 1",
-                    list(row.values()),
-                )
-                self._documents_written[doc["id"]] = doc["status"]
-            self.conn.execute("INSERT OR IGNORE INTO articles_documents (articles_id, documents_id) VALUES (?, ?)",
-                              [article_id, doc["id"]])
-
-    def documents_to_retry(self, portal: str) -> list[tuple[str, list[dict]]]:
-        """The documents earlier runs did not archive, each with one article of ``portal`` that links it:
-        ``[(article id, [{"url", "title"}, …]), …]``. Those are the ``failed`` ones, and the attachments of
-        stored articles that no run has handled (a run killed while downloading them, an archive written
-        before documents were archived): the caller keeps those of the portal's own site."""
-        found: dict[str, list[dict]] = {}
-        rows = self.conn.execute(
-            "SELECT min(ad.articles_id), d.url, d.title FROM documents d "
-            "JOIN articles_documents ad ON ad.documents_id = d.id JOIN articles a ON a.id = ad.articles_id "
-            "WHERE d.status = 'failed' AND a.portal = ? GROUP BY d.id ORDER BY d.id", [portal])
-        for article_id, url, title in rows:
-            found.setdefault(article_id, []).append({"url": url, "title": title})
-        unlinked = self.conn.execute(
-            "SELECT a.id, json_extract(j.value, '$.url'), json_extract(j.value, '$.title') "
-            "FROM articles a, json_each(a.attachments) j "
-            "WHERE a.portal = ? AND a.attachments IS NOT NULL AND a.attachments != '[]' AND json_valid(a.attachments) "
-            "AND NOT EXISTS (SELECT 1 FROM articles_documents ad JOIN documents d ON d.id = ad.documents_id "
-            "WHERE ad.articles_id = a.id AND d.url = json_extract(j.value, '$.url')) ORDER BY a.id", [portal])
-        for article_id, url, title in unlinked:
-            if url and not any(a["url"] == url for a in found.get(article_id, ())):
-                found.setdefault(article_id, []).append({"url": url, "title": title})
-        return list(found.items())
-
-    # --- crawl runs -----------------------------------------------------------------------------------
-    def fail_interrupted_runs(self) -> None:
-        """Runs still ``running`` were killed (a crawl holds the lock while it runs): record them as failed."""
-        self.conn.execute(
-            "UPDATE crawl_runs SET status = 'failed', finish_reason = coalesce(finish_reason, 'killed') "
-            "WHERE status = 'running'"
-        )
-
-    def start_run(self, spider: str, args: dict) -> int:
-        with self.db.atomic():
-            cursor = self.conn.execute(
-                "INSERT INTO crawl_runs (spider, started_at, status, args) VALUES (?, ?, 'running', ?)",
-                [spider, utcnow(), json.dumps(args, ensure_ascii=False, sort_keys=True)],
-            )
-        return cursor.lastrowid
-
-    def record_progress(self, run_id: int, **values) -> None:
-        """A running crawl's counts so far (``monre_crawler.progress``); its status stays ``running``."""
-        assignments = ", ".join(f"{c} = ?" for c in values)
-        with self.db.atomic():
-            self.conn.execute(f"UPDATE crawl_runs SET {assignments} WHERE id = ? AND status = 'running'",
-                              [*values.values(), run_id])
-
-    def finish_run(self, run_id: int, **values) -> None:
-        values.setdefault("finished_at", utcnow())
-        for key in ("args", "fields", "lost", "documents"):
-            if key in values and not isinstance(values[key], str):
-                values[key] = json.dumps(values[key], ensure_ascii=False, sort_keys=True)
-        assignments = ", ".join(f"{c} = ?" for c in values)
-        with self.db.atomic():
-            self.conn.execute(f"UPDATE crawl_runs SET {assignments} WHERE id = ?", [*values.values(), run_id])
 
 
 def content_changed(old: dict, new: dict) -> bool:

@@ -1,7 +1,8 @@
 """The shared mechanics of a portal spider: home page → categories → listing pages → articles.
 
 :class:`PortalSpider` knows no portal: it reads one from its ``profile`` (:mod:`monre_crawler.sites`). A
-portal's spider is this class with a name and a profile (``spiders/monre.py``).
+portal's spider is this class with a name and a profile (``spiders/monre.py``). Re-checks and lost articles
+(:mod:`.rechecks`) and failure handling (:mod:`.failures`) are mixins of it.
 """
 
 from __future__ import annotations
@@ -9,17 +10,13 @@ from __future__ import annotations
 import hashlib
 import sqlite3
 from collections import deque
-from datetime import datetime, timedelta, timezone
 from urllib.parse import urlsplit, urlunsplit
 
 import scrapy
 from form2request import form2request
 from scrapy import signals
-from scrapy.downloadermiddlewares.retry import get_retry_request
-from scrapy.exceptions import DontCloseSpider, IgnoreRequest, UsageError
+from scrapy.exceptions import DontCloseSpider, UsageError
 from scrapy.http import HtmlResponse, TextResponse
-from scrapy.spidermiddlewares.httperror import HttpError
-from scrapy.utils.defer import deferred_from_coro
 
 from .. import extract
 from ..extensions import store_of
@@ -27,17 +24,13 @@ from ..items import ArticleItem, DocumentsItem, ListingSighting
 from ..listing import ListingEntry, ListingStream, listing_entries, next_page
 from ..sites import Profile
 from ..state import CrawlState
-from ..store import describe_error
 from ..text import clean, fold, for_message, nfc
 from ..urls import canonical_url, is_portal_url, url_id
-
-ARTICLE_PRIORITY = 10  # articles of a listing page go before the next listing page: few pending at once
-RECHECK_PRIORITY = -10  # re-checks of stored articles come after the listings and the new articles
-STORED = "monre_stored"  # request meta: the article is in the archive (a 404 then means it was removed)
-PERMANENT_STATUSES = (404, 410)
+from .failures import FailureMixin
+from .rechecks import ARTICLE_PRIORITY, STORED, RecheckMixin
 
 
-class PortalSpider(scrapy.Spider):
+class PortalSpider(RecheckMixin, FailureMixin, scrapy.Spider):
     """Crawl the news of a portal described by ``profile``.
 
     Starts at the home page of ``base_url``, finds every news category in its navigation menu and pages
@@ -150,49 +143,6 @@ class PortalSpider(scrapy.Spider):
                                  cb_kwargs={"category": name, "page": 1, "seen_pages": frozenset()})
         yield from self._lost_article_requests(set(selected))
         yield from self._rechecks()
-
-    def _lost_article_requests(self, selected: set[str]):
-        """Articles that earlier runs lost (``lost_articles``), of the categories crawled now: fetched directly,
-        wherever their categories list them now (incremental runs stop paging at the first stored page)."""
-        base = urlsplit(self.base_url)
-        for article_id, url, categories in self.store.lost_articles(self.profile.portal):
-            if self.wanted is not None and not selected & set(categories):
-                continue
-            if article_id in self.state.pending:
-                continue
-            parts = urlsplit(url)  # on today's base_url (a mirror, the stand-in's port)
-            url = urlunsplit((base.scheme, base.netloc, parts.path, parts.query, ""))
-            self.state.retrying.add(article_id)
-            self.state.pending[article_id] = list(categories)
-            self.crawler.stats.inc_value("monre/lost/retried")
-            yield scrapy.Request(url, callback=self.parse_article, errback=self.on_error, priority=ARTICLE_PRIORITY,
-                                 cb_kwargs={"article_id": article_id, "url": url, "category": (categories or [None])[0],
-                                            "listing": ListingEntry(url, "", "")})
-
-    def _rechecks(self):
-        """Fetch stored articles again: recent ones (incremental run) or all (``full=1``)."""
-        days = self.settings.getint("MONRE_RECHECK_DAYS")
-        if self.state.full:
-            since = None
-        elif days > 0:
-            since = (datetime.now(timezone.utc) - timedelta(days=days)).strftime("%Y-%m-%d")
-        else:
-            return
-        pending, refetched = self.state.pending, self.state.refetched
-        for article_id, url, title, published_at in self.store.recheck_candidates(self.profile.portal, since):
-            if article_id in pending or article_id in refetched:
-                continue
-            refetched.add(article_id)
-            pending[article_id] = []
-            self.crawler.stats.inc_value("monre/rechecks")
-            # The stored title and date stand in for the listing entry's (a page without a date keeps its date).
-            listing = ListingEntry(url=url, title=title or "", date_text=published_at or "")
-            # dont_filter: a removed page may redirect to the home page, which this run has fetched already;
-            # the duplicate filter would drop that redirect, and the removal, in silence.
-            yield scrapy.Request(url, callback=self.parse_article, errback=self.on_error, priority=RECHECK_PRIORITY,
-                                 meta={STORED: True}, dont_filter=True,
-                                 cb_kwargs={"article_id": article_id, "url": url, "category": None,
-                                            "listing": listing})
 
     # --- listings -------------------------------------------------------------------------------------------------
     def parse_listing(self, response, category: str, page: int, seen_pages: frozenset):
@@ -429,13 +379,6 @@ class PortalSpider(scrapy.Spider):
             self.logger.warning("%s: dropped %d link(s) or image(s) that are not http(s) URLs: %s", item.url,
                                 len(item.unsafe_urls), ", ".join(repr(u[:80]) for u in item.unsafe_urls[:5]))
 
-    def _is_home(self, url: str) -> bool:
-        """Is ``url`` the portal's home page (where a portal may send the URL of a removed page)?"""
-        parts = urlsplit(url)
-        home = self.profile.home_path.lower().rstrip("/")
-        return parts.netloc == urlsplit(self.base_url).netloc and parts.path.lower().rstrip("/") in (
-            "", home, "/default.aspx", "/pages/default.aspx")
-
     def _with_encoding(self, response):
         """The response, read in the portal's encoding when neither the header nor the page declares one.
 
@@ -450,93 +393,3 @@ class PortalSpider(scrapy.Spider):
         if response._declared_encoding() is None:  # noqa: SLF001 - Scrapy has no public accessor
             return response.replace(encoding=self.profile.default_encoding)
         return response
-
-    # --- failures ---------------------------------------------------------------------------------------------------
-    def _unreadable(self, article_id, url, category, reason):
-        """A listed article whose page cannot be read: a loss (counted, logged at ERROR with its URL, recorded
-        with :meth:`CrawlState.lose`, its categories left unfinished so that the next run fetches it again)."""
-        self.crawler.stats.inc_value("monre/lost/unreadable")
-        self.logger.error("Lost an article: cannot read %s (%s)", url, reason)
-        self.state.lose(url, f"unreadable: {reason}", category, article_id)
-
-    def _retry_error_page(self, response, category, article_id=None, page=None):
-        retry = get_retry_request(response.request, spider=self, reason="error_page", max_retry_times=None)
-        if retry is not None:
-            retry.meta.pop("download_latency", None)  # a measurement of the last response, not of the retry
-            yield retry
-            return
-        self.crawler.stats.inc_value("monre/errors/error_page")
-        title = for_message(response.css("title::text").get())
-        self.logger.error("%s answered with an error page (%r) after retries", response.url, title)
-        if self._recheck_failed(response.request, category, article_id):
-            return
-        url = response.request.cb_kwargs.get("url") or response.request.url  # an article's canonical URL
-        self.state.lose(url, f"error page {title!r}", category, article_id, page)
-
-    def _removed(self, article_id: str, detail: str) -> None:
-        """A stored article is gone from the portal: mark it removed (the archive keeps it)."""
-        self.state.pending.pop(article_id, None)
-        try:
-            if self.store.mark_removed(article_id, detail):
-                self.logger.warning("Removed from the portal: article %s (%s); kept in the archive", article_id,
-                                    detail)
-        except sqlite3.DatabaseError as exc:
-            self._archive_failed(exc)
-
-    def _archive_failed(self, exc) -> None:
-        """The archive cannot be written (disk full, file removed…): stop the crawl, as the SQLite pipeline
-        does, with one error line instead of a traceback."""
-        self.state.archive_error = describe_error(exc)
-        self.logger.error("Cannot write the archive: %s; stopping the crawl", exc)
-        if self.crawler.engine is not None and self.crawler.engine.running:
-            deferred_from_coro(self.crawler.engine.close_spider_async(reason="database_error"))
-
-    def on_error(self, failure):
-        request = failure.request
-        kwargs = request.cb_kwargs
-        category, article_id = kwargs.get("category"), kwargs.get("article_id")
-        if failure.check(HttpError) and failure.value.response.status in PERMANENT_STATUSES and request.meta.get(STORED):
-            self._removed(article_id, f"HTTP {failure.value.response.status}")
-            return
-        if failure.check(HttpError) and failure.value.response.status in PERMANENT_STATUSES:
-            self.crawler.stats.inc_value("monre/dead_links")
-            self.logger.warning("Dead link: %s answered %d", request.url, failure.value.response.status)
-            self.state.forget(article_id)
-            return
-        if failure.check(IgnoreRequest) and not failure.check(HttpError):
-            why = failure.getErrorMessage() or "offsite"
-            if "robots.txt" in why and article_id is None:  # the home page or a listing: say so in the verdict
-                self.state.robots_forbidden = self.state.robots_forbidden or request.url
-            self.crawler.stats.inc_value("monre/ignored")
-            self.logger.warning("Not followed: %s (%s)", request.url, why)
-            if article_id is not None and "robots.txt" not in why:
-                if self._recheck_failed(request, category, article_id):  # stored: kept as it was
-                    return
-                # A listed article that redirects off the portal (another host, an unsafe scheme) is not in
-                # the archive: a loss, named in the run's message, not a silent skip.
-                self.state.lose(kwargs.get("url") or request.url, f"not followed: {why}", category, article_id)
-                return
-            self.state.forget(article_id)
-            return
-        if failure.check(HttpError):
-            reason = f"HTTP {failure.value.response.status}"
-        else:
-            reason = f"{failure.type.__name__}: {failure.getErrorMessage()}"
-        self.crawler.stats.inc_value("monre/errors/fetch")
-        self.logger.error("Could not fetch %s: %s", request.url, reason)
-        if category is None and article_id is None:  # the home page
-            self.state.unreachable = f"{request.url} ({reason})"
-            return
-        if self._recheck_failed(request, category, article_id):
-            return
-        self.state.lose(kwargs.get("url") or request.url, reason, category, article_id, kwargs.get("page"))
-
-    def _recheck_failed(self, request, category, article_id) -> bool:
-        """A re-check that failed (5xx, timeout, an error page after retries) loses nothing: the archive keeps
-        the article as it was and the next night's re-check tries again. Not a removal either."""
-        if not (request.meta.get(STORED) and category is None):
-            return False
-        for name in self.state.pending.pop(article_id, None) or []:  # listed meanwhile: page it again next run
-            self.state.categories_failed.add(self.state.category_key(name))
-        self.crawler.stats.inc_value("monre/rechecks/failed")
-        return True

@@ -23,10 +23,12 @@ from ..items import AliasSighting, ArticleItem, ListingSighting
 from ..sites import mae as site
 from ..text import clean, fold, for_message
 from ..urls import canonical_url
-from .base import ARTICLE_PRIORITY, PERMANENT_STATUSES, PortalSpider
+from .base import PortalSpider
+from .failures import PERMANENT_STATUSES
 from .mae_backfill import PrintViewBackfill
 from .mae_sections import SectionPages
 from .mae_state import MaeCrawlState, state_key  # noqa: F401 - state_key: callers read it from here
+from .rechecks import ARTICLE_PRIORITY
 
 FRAME_SAMPLE = 50  # article pages whose boxes of links (and distinct <title>s) are noted: enough to know the frame
 BACKFILL_MODES = ("auto", "new", "all", "off")
