@@ -31,7 +31,7 @@ def check_room(path: str, needed: int) -> None:
     except OSError:
         st = None
     if st is not None and st.f_bavail * st.f_frsize < needed:
-        raise StoreError(f"cannot write the database {path}: the disk is full "
+        raise StoreError(f"cannot write the archive {path}: the disk is full "
                          f"({st.f_bavail * st.f_frsize // 1024} KiB free, the crawl wants {needed // 1024} KiB; "
                          "see SQLITE_MIN_FREE_BYTES)")
     probe = folder / f".{Path(path).name}.room-check-{os.getpid()}"
@@ -43,7 +43,7 @@ def check_room(path: str, needed: int) -> None:
         _reserve(fd, needed)
     except OSError as exc:
         why = NO_ROOM.get(exc.errno, exc.strerror or str(exc))
-        raise StoreError(f"cannot write the database {path}: {why} "
+        raise StoreError(f"cannot write the archive {path}: {why} "
                          f"(could not reserve {needed // 1024} KiB; see SQLITE_MIN_FREE_BYTES)") from exc
     finally:
         os.close(fd)

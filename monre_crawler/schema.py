@@ -36,7 +36,7 @@ SCHEMA_VERSION = 2  # 2: one-column full-text index (folded), reader indexes (be
 
 
 class StoreError(Exception):
-    """The database cannot be used: the message says why and what to do."""
+    """The archive cannot be used: the message says why and what to do."""
 
 
 ARTICLE_COLUMNS = {

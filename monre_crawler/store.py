@@ -39,7 +39,7 @@ __all__ = ["Store", "StoreError", "CrawlLocked", "describe_error", "utcnow"]
 
 
 class CrawlLocked(StoreError):
-    """Another crawl is writing this database."""
+    """Another crawl is writing this archive."""
 
 
 class Store(HistoryStore, DocumentStore, RunStore):
@@ -95,7 +95,7 @@ class Store(HistoryStore, DocumentStore, RunStore):
                 lock_file.close()
             if isinstance(exc, StoreError):
                 raise
-            raise StoreError(f"cannot write the database {path}: {describe_error(exc)}") from exc
+            raise StoreError(f"cannot write the archive {path}: {describe_error(exc)}") from exc
         store = cls(db, path, batch_size=settings.getint("SQLITE_BATCH_SIZE"),
                     flush_seconds=settings.getfloat("SQLITE_FLUSH_SECONDS"), stats=stats, is_repost_of=is_repost_of)
         store._lock_file = lock_file
