@@ -70,6 +70,7 @@ def safe_url(url, base: str | None = None) -> str | None:
         absolute = urljoin(base, url) if base else url
         parts = urlsplit(absolute)
         host = parts.hostname
+        parts.port  # noqa: B018 - raises ValueError for a port out of range (http://h:99999999/), as Request would
     except ValueError:  # e.g. an invalid IPv6 literal, a bad port
         return None
     if parts.scheme.lower() not in SAFE_SCHEMES or not host:

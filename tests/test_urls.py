@@ -6,7 +6,7 @@ from functools import partial
 
 from monre_crawler import urls
 from monre_crawler.sites.monre import PROFILE
-from monre_crawler.urls import url_id
+from monre_crawler.urls import url_id, safe_url
 
 # as the spider calls it, with the monre profile's rule for parameters that never select content
 canonical_url = partial(urls.canonical_url, keeps_param=PROFILE.keeps_param)
@@ -55,3 +55,19 @@ def test_repost_suffix_rule():
     assert not PROFILE.is_repost_of(CANONICAL, "https://monre.gov.vn/Pages/tang-cuong-1.aspx")
     assert not PROFILE.is_repost_of("https://monre.gov.vn/Pages/tang-cuong-1.aspx",
                                     "https://monre.gov.vn/Pages/tang.aspx")
+
+
+@pytest.mark.parametrize("url", [
+    "javascript:alert(1)", " JaVaScRiPt:alert(1)", "java\tscript:alert(1)", "vbscript:msgbox(1)",
+    "data:text/html;base64,PHNjcmlwdD4=", "file:///etc/passwd", "mailto:a@b.vn", "http://[::1/x.pdf",
+    "http://127.0.0.1:99999999/tep.pdf",  # a port out of range: Scrapy's Request would raise on it
+    "/relative/without/base.pdf", "http:///no-host.pdf",
+])
+def test_safe_url_refuses_what_is_not_an_absolute_http_url(url):
+    assert safe_url(url) is None
+
+
+def test_safe_url_keeps_http_urls_and_resolves_relative_ones():
+    assert safe_url("https://monre.gov.vn:8443/a.pdf") == "https://monre.gov.vn:8443/a.pdf"
+    assert safe_url("/Pages/x.aspx", "https://monre.gov.vn/") == "https://monre.gov.vn/Pages/x.aspx"
+    assert safe_url("//monre.gov.vn/x", "https://monre.gov.vn/") == "https://monre.gov.vn/x"
