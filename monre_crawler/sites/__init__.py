@@ -17,6 +17,16 @@ from dataclasses import dataclass
 from urllib.parse import parse_qsl, quote, urlsplit
 
 
+# How news CMSs name their chrome in class and id attributes (Vietnamese ones included): generic knowledge,
+# not any one portal's, so every profile starts from it (a profile may pass its own ``chrome_hints``).
+GENERIC_CHROME_HINTS = re.compile(
+    r"(^|[\s_-])(header|menu|nav|sidebar|side-bar|banner|footer|related|(tin-?)?lien-?quan|tin-?khac|tin-?moi|"
+    r"xem-?them|other-?news|more-?news|comment|binh-?luan|y-?kien|share|social|print|tools|breadcrumb|latest|"
+    r"most-read|tag)s?($|[\s_-])",
+    re.IGNORECASE,
+)
+
+
 @dataclass(frozen=True)
 class Layout:
     """Where one of the portal's article page designs keeps each field (CSS selectors).

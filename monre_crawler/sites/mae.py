@@ -32,7 +32,7 @@ import re
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
-from . import Layout, Profile
+from . import GENERIC_CHROME_HINTS, Layout, Profile
 
 NAME = "mae"
 DEFAULT_BASE_URL = "https://mae.gov.vn"  # the portal is mae.gov.vn (``articles.portal``)
@@ -84,12 +84,7 @@ LAYOUTS: tuple[Layout, ...] = ()
 # Page chrome: only what is chrome on any page. The generic fallbacks also drop header/nav/aside/footer
 # elements, and elements whose class or id hints at chrome (CHROME_HINTS) or whose heading names a chrome box.
 CHROME = ("script", "style", "noscript", "iframe")
-CHROME_HINTS = re.compile(
-    r"(^|[\s_-])(header|menu|nav|sidebar|side-bar|banner|footer|related|(tin-?)?lien-?quan|tin-?khac|tin-?moi|"
-    r"xem-?them|other-?news|more-?news|comment|binh-?luan|y-?kien|share|social|print|tools|breadcrumb|latest|"
-    r"most-read|tag)s?($|[\s_-])",
-    re.IGNORECASE,
-)
+CHROME_HINTS = GENERIC_CHROME_HINTS  # no portal-specific class names known beyond the generic ones
 CHROME_HEADINGS = frozenset(
     {"tin liên quan", "tin mới nhất", "ý kiến của bạn", "các tin khác", "tin khác", "liên kết", "bình luận",
      "tin cùng chuyên mục", "tin đọc nhiều", "xem thêm"}

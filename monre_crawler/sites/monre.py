@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 
-from . import Layout, Profile
+from . import GENERIC_CHROME_HINTS, Layout, Profile
 
 DEFAULT_BASE_URL = "https://monre.gov.vn"
 
@@ -90,12 +90,7 @@ CHROME = (
     ".breadcrumb",
 )
 # Class or id fragments that mark chrome in a layout nobody described yet.
-CHROME_HINTS = re.compile(
-    r"(^|[\s_-])(header|menu|nav|sidebar|side-bar|banner|footer|related|(tin-?)?lien-?quan|tin-?khac|tin-?moi|"
-    r"xem-?them|other-?news|more-?news|comment|binh-?luan|y-?kien|share|social|print|tools|breadcrumb|latest|"
-    r"most-read|tag)s?($|[\s_-])",
-    re.IGNORECASE,
-)
+CHROME_HINTS = GENERIC_CHROME_HINTS  # no portal-specific class names known beyond the generic ones
 # Headings of chrome boxes, in case a redesign renames their classes.
 CHROME_HEADINGS = frozenset(
     {"tin liên quan", "tin mới nhất", "ý kiến của bạn", "các tin khác", "tin khác", "liên kết", "bình luận"}

@@ -280,6 +280,13 @@ class PortalSpider(RecheckMixin, FailureMixin, scrapy.Spider):
             handed += 1
             yield item if isinstance(item, scrapy.Request) else self._article_request(*item)
 
+    def note_invalid_utf8(self, response) -> None:
+        """Warn about, and count, byte sequences of the page that are not UTF-8 (left out of the text)."""
+        if "\ufffd" in response.text:
+            self.crawler.stats.inc_value("monre/pages_with_invalid_utf8")
+            self.logger.warning("%s has %d byte sequence(s) that are not UTF-8: left out of the text",
+                                response.url, response.text.count("\ufffd"))
+
     def feed_backlog(self):
         """spider_idle: hand the next chunk of the backlog to the scheduler, and keep the spider open."""
         handed = 0
@@ -335,10 +342,7 @@ class PortalSpider(RecheckMixin, FailureMixin, scrapy.Spider):
             if extract.is_error_page(response, self.profile):
                 yield from self._retry_error_page(response, category, article_id)
                 return
-            if "\ufffd" in response.text:
-                self.crawler.stats.inc_value("monre/pages_with_invalid_utf8")
-                self.logger.warning("%s has %d byte sequence(s) that are not UTF-8: left out of the text",
-                                    response.url, response.text.count("\ufffd"))
+            self.note_invalid_utf8(response)
             item = ArticleItem(id=article_id, url=url, portal=self.profile.portal,
                                listing_date_text=listing.date_text)
             extract.extract_article(response, listing_title=listing.title, listing_date=listing.date_text,

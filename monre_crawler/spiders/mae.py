@@ -220,10 +220,7 @@ class MaeSpider(SectionPages, PrintViewBackfill, PortalSpider):
                 return
             yield from self._retry_error_page(response, None, article_id)
             return
-        if "\ufffd" in response.text:
-            self.crawler.stats.inc_value("monre/pages_with_invalid_utf8")
-            self.logger.warning("%s has %d byte sequence(s) that are not UTF-8: left out of the text",
-                                response.url, response.text.count("\ufffd"))
+        self.note_invalid_utf8(response)
         if via == "backfill":
             named = self._named_article(response)
             if named is not None and site.article_id(named) != item:
