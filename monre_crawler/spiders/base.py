@@ -2,7 +2,8 @@
 
 :class:`PortalSpider` knows no portal: it reads one from its ``profile`` (:mod:`monre_crawler.sites`). A
 portal's spider is this class with a name and a profile (``spiders/monre.py``). Re-checks and lost articles
-(:mod:`.rechecks`) and failure handling (:mod:`.failures`) are mixins of it.
+(:mod:`.rechecks`), failure handling (:mod:`.failures`) and attached documents (:mod:`.attachments`) are mixins
+of it.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import sqlite3
 from collections import deque
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 import scrapy
 from form2request import form2request
@@ -20,17 +21,18 @@ from scrapy.http import HtmlResponse, TextResponse
 
 from .. import extract
 from ..extensions import store_of
-from ..items import ArticleItem, DocumentsItem, ListingSighting
+from ..items import ArticleItem, ListingSighting
 from ..listing import ListingEntry, ListingStream, listing_entries, next_page
 from ..sites import Profile
 from ..state import CrawlState
 from ..text import clean, fold, for_message, nfc
-from ..urls import canonical_url, is_portal_url, url_id
+from ..urls import canonical_url, url_id
+from .attachments import AttachmentsMixin
 from .failures import FailureMixin
 from .rechecks import ARTICLE_PRIORITY, STORED, RecheckMixin
 
 
-class PortalSpider(RecheckMixin, FailureMixin, scrapy.Spider):
+class PortalSpider(RecheckMixin, FailureMixin, AttachmentsMixin, scrapy.Spider):
     """Crawl the news of a portal described by ``profile``.
 
     Starts at the home page of ``base_url``, finds every news category in its navigation menu and pages
@@ -354,27 +356,6 @@ class PortalSpider(RecheckMixin, FailureMixin, scrapy.Spider):
         item.categories = self.state.pending.pop(article_id, [category] if category else [])
         yield item
         yield from self.documents_of(item)
-
-    # --- attached documents (archived by monre_crawler.pipelines.documents) ------------------------------------
-    def documents_of(self, article: ArticleItem):
-        """The article's attached documents, to archive: yielded apart from the article (after it), so that
-        downloading them never holds the article back."""
-        if article.attachments and article.title and self.settings.getbool("MONRE_DOCUMENTS_ENABLED", True):
-            yield DocumentsItem(article_id=article.id, attachments=article.attachments)
-
-    def documents_to_retry(self):
-        """Attached documents of this portal's stored articles that earlier runs did not archive (failed, or
-        never handled): yielded at the start of a run; their articles are not fetched again."""
-        if not self.settings.getbool("MONRE_DOCUMENTS_ENABLED", True):
-            return
-        base = urlsplit(self.base_url)
-        for article_id, attachments in self.store.documents_to_retry(self.profile.portal):
-            # On the portal as it is reached now (its scheme and port may have changed since; the document's
-            # id is its path, so the row stays the same).
-            attachments = [{**a, "url": urlunsplit((base.scheme, base.netloc, *urlsplit(a["url"])[2:4], ""))}
-                           for a in attachments if is_portal_url(a["url"], self.base_url)]
-            if attachments:
-                yield DocumentsItem(article_id=article_id, attachments=attachments)
 
     def _report_unsafe_urls(self, item) -> None:
         """Log and count the links and images the extractor dropped because they are not http(s) URLs."""

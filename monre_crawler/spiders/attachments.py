@@ -1,0 +1,40 @@
+"""The attached documents of :class:`monre_crawler.spiders.base.PortalSpider`'s articles.
+
+:class:`AttachmentsMixin` is a mixin of :class:`~monre_crawler.spiders.base.PortalSpider` (it uses the
+spider's ``settings``, ``store``, ``base_url`` and ``profile``): the documents an article attaches, yielded for
+:mod:`monre_crawler.pipelines.documents` to archive, and those that earlier runs did not archive.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit, urlunsplit
+
+from ..items import ArticleItem, DocumentsItem
+from ..urls import is_portal_url
+
+__all__ = ["AttachmentsMixin"]
+
+
+class AttachmentsMixin:
+    """Attached documents to archive (a mixin of ``PortalSpider``; archived by
+    :mod:`monre_crawler.pipelines.documents`)."""
+
+    def documents_of(self, article: ArticleItem):
+        """The article's attached documents, to archive: yielded apart from the article (after it), so that
+        downloading them never holds the article back."""
+        if article.attachments and article.title and self.settings.getbool("MONRE_DOCUMENTS_ENABLED", True):
+            yield DocumentsItem(article_id=article.id, attachments=article.attachments)
+
+    def documents_to_retry(self):
+        """Attached documents of this portal's stored articles that earlier runs did not archive (failed, or
+        never handled): yielded at the start of a run; their articles are not fetched again."""
+        if not self.settings.getbool("MONRE_DOCUMENTS_ENABLED", True):
+            return
+        base = urlsplit(self.base_url)
+        for article_id, attachments in self.store.documents_to_retry(self.profile.portal):
+            # On the portal as it is reached now (its scheme and port may have changed since; the document's
+            # id is its path, so the row stays the same).
+            attachments = [{**a, "url": urlunsplit((base.scheme, base.netloc, *urlsplit(a["url"])[2:4], ""))}
+                           for a in attachments if is_portal_url(a["url"], self.base_url)]
+            if attachments:
+                yield DocumentsItem(article_id=article_id, attachments=attachments)
