@@ -1,4 +1,5 @@
-"""Read a category's listing page: its article entries and its pager's link to the next page.
+"""Read a category's listing page: its article entries, its pager's link to the next page and what the pager
+shows of the category's size (:func:`pager_extent`, for the progress line's estimate of what is left).
 
 The selectors come from the portal's profile (:mod:`monre_crawler.sites`); both pager styles are read, the
 ASP.NET postback links (``javascript:__doPostBack(target, argument)``) and plain links. Only http(s) links
@@ -132,6 +133,60 @@ def next_page(response, page: int, profile: Profile = MONRE) -> NextPage | None:
     if fallback is not None and fallback.number is not None and fallback.number <= shown:
         return None
     return fallback
+
+
+@dataclass(frozen=True)
+class PagerExtent:
+    """What a listing page's pager shows of its category's size."""
+
+    highest: int  # the highest page number shown (the current page's included): the category has at least so many
+    last: bool  # the pager shows the category's last page: ``highest`` is its number of pages
+
+
+def pager_extent(response, page: int, profile: Profile = MONRE) -> PagerExtent | None:
+    """The highest page number the pager of listing page ``page`` shows, and whether it is the last page.
+
+    Every pager link's number counts (a numbered link's text; else its postback argument or ``Page=``
+    parameter: the "next" link's page, a "…" link's). The highest is known to be the last page when a "last
+    page" link (the profile's ``last_link_texts``, by text or title) gives its number, when the pager offers no
+    next page (this page is the last), or when the numbers shown jump to the highest (``1 2 3 … 100``: a pager
+    that shows its last page on purpose). A window of numbers (``1 2 3 4 5 »``) gives a lower bound only.
+    None when the page shows no page number at all.
+    """
+    shown = current_page(response, profile)
+    numbers = {shown} if shown else set()
+    last = None
+    for link in response.css(profile.pager_links):
+        href = link.attrib.get("href", "").strip()
+        text = clean(" ".join(link.css("::text").getall())).casefold()
+        number = int(text) if text.isdigit() and len(text) < 7 else None
+        if number is None:
+            postback = profile.postback_href.search(href)
+            if postback:
+                number = _argument_number(postback[2])
+            elif (url := safe_url(href, response.url)) is not None:
+                number = _page_param(url, profile)
+        if number is None or number < 1:
+            continue
+        numbers.add(number)
+        title = clean(link.attrib.get("title", "")).casefold()
+        if text in profile.last_link_texts or title in profile.last_link_texts:
+            last = number if last is None else max(last, number)
+    if not numbers:
+        return None
+    highest = max(numbers)
+    if last is not None and last == highest:
+        return PagerExtent(highest, True)
+    below = sorted(numbers)[-2] if len(numbers) > 1 else None
+    if next_page(response, shown or page, profile) is None or (below is not None and highest - below > 1):
+        return PagerExtent(highest, True)
+    return PagerExtent(highest, False)
+
+
+def _argument_number(argument: str) -> int | None:
+    """A postback argument's page number: ``5``, ``Page$5``; not an argument with other numbers in it."""
+    match = re.fullmatch(r"\D*?(\d{1,6})", argument.strip())
+    return int(match[1]) if match else None
 
 
 def _page_number(text: str) -> int | None:

@@ -51,7 +51,7 @@ FAULTS: tuple[str, ...] = (
     "attachments", "error_page_200", "always_500", "slow", "reset", "truncated",
     "no_title", "huge", "endless_pagination", "offsite_redirect", "down",
     "redirect", "hostile", "huge_listing", "maintenance", "moved", "robots_disallow", "empty_listings",
-    "listing_500",
+    "listing_500", "last_page_link",
 )
 
 #: How many articles each article-level fault hits.

@@ -146,7 +146,7 @@ def _listing_item(href: str, a_title: str, category: str, published, thumb: bool
     return "".join(out)
 
 
-def _pager(category: str, style: str, current: int, n_pages: int, endless: bool) -> str:
+def _pager(category: str, style: str, current: int, n_pages: int, endless: bool, last_link: bool = False) -> str:
     last = max(n_pages, current + 1) if endless else n_pages
     lo = max(1, current - PAGER_WINDOW // 2)
     hi = min(last, lo + PAGER_WINDOW - 1)
@@ -160,12 +160,15 @@ def _pager(category: str, style: str, current: int, n_pages: int, endless: bool)
     parts = [f'<span class="current">{p}</span>' if p == current else link(p, str(p)) for p in range(lo, hi + 1)]
     if current < last:
         parts.append(link(current + 1, "»"))
+    if last_link and current < last:
+        parts.append(link(last, "Cuối"))
     return '<div class="pager">' + " ".join(parts) + "</div>"
 
 
 def render_listing(site: Site, category: str, page: int = 1, *, action: str | None = None,
                    link_variants: bool = False, dead_link: tuple | None = None,
-                   endless: bool = False, undated=None, empty: bool = False) -> tuple[str, int]:
+                   endless: bool = False, undated=None, empty: bool = False,
+                   last_link: bool = False) -> tuple[str, int]:
     """Listing page of *category*; returns ``(html, page shown)``.
 
     *page* past the end shows the last page (with ``endless``: shows the last
@@ -174,7 +177,8 @@ def render_listing(site: Site, category: str, page: int = 1, *, action: str | No
     ``(category, slug, title)`` of a phantom entry inserted second on page 1;
     ``undated``: a predicate on slugs whose entries show no date (an old article
     that prints no date anywhere, as with the ``no_date`` fault); ``empty``: the
-    page lists nothing and has no pager (``empty_listings`` fault).
+    page lists nothing and has no pager (``empty_listings`` fault); ``last_link``: the pager also links the
+    last page, "Cuối" (``last_page_link`` fault).
     """
     with site.lock:
         n = site.n_pages(category)
@@ -199,7 +203,7 @@ def render_listing(site: Site, category: str, page: int = 1, *, action: str | No
             action = category_path(category) + (f"&Page={page}" if style == "links" and page > 1 else "")
         html = (_head(site, category, action)
                 + f'<div class="category-title"><h2>{escape_text(category)}</h2></div><div class="list-news">'
-                + "".join(items) + "</div>\n" + _pager(category, style, shown, n, endless) + "</div>"
+                + "".join(items) + "</div>\n" + _pager(category, style, shown, n, endless, last_link) + "</div>"
                 + _tail(site))
         return html, shown
 

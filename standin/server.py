@@ -91,6 +91,9 @@ dict ``{name: parameter}``; all off by default; which articles are hit is
     every category listing page lists no article (and has no pager).
 ``listing_500``
     page N (parameter, default 2) of the second category always answers 500.
+``last_page_link``
+    every category's pager also links its last page ("Cuối", a guess of the monre profile: the model of the
+    portal shows no such link); without it the pager shows a window of ``PAGER_WINDOW`` numbers and "»".
 
 ``portal.set_faults(faults)`` switches faults while serving (the next night's portal).
 
@@ -314,7 +317,8 @@ class Portal:
             site, cm, page, action=raw_path.replace('"', "%22"), link_variants=self.link_variants,
             dead_link=plan.dead_link if plan.active("dead_link") else None,
             endless=plan.active("endless_pagination") and plan.endless_category == cm,
-            undated=lambda slug: plan.hits("no_date", slug), empty=plan.active("empty_listings"))
+            undated=lambda slug: plan.hits("no_date", slug), empty=plan.active("empty_listings"),
+            last_link=plan.active("last_page_link"))
         if shown == 1 and cm == next(iter(site.categories)) and (plan.active("hostile") or plan.active("huge_listing")):
             html = html.replace('<div class="list-news">', '<div class="list-news">' + self._extra_entries(), 1)
         return _Response(200, html.encode())

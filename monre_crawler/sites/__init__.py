@@ -82,6 +82,8 @@ class Profile:
     default_encoding: str  # of pages that declare none
     # document titles (``<title>``, folded) that name no article: a print view's "In tin bài" …
     generic_titles: frozenset[str] = frozenset()
+    # pager link texts (or titles), folded, that mean "last page": its page number is the category's size
+    last_link_texts: frozenset[str] = frozenset()
 
     @property
     def portal(self) -> str:

@@ -9,7 +9,8 @@ be mistaken for content, what SharePoint's error pages say, and its URL rules. O
   the article body ``.news-content > .ms-rtestate-field``, the trailing ``Theo …`` source line, the 2021
   layout's selectors (medium confidence);
 - assumed: the menu ``ul.main-menu``, the pager ``div.pager`` (postback or plain links), the 2024
-  layout's ``h1.news-title``, ``.news-date`` and ``.news-sapo``.
+  layout's ``h1.news-title``, ``.news-date`` and ``.news-sapo``;
+- guessed: a pager's "last page" link (:data:`LAST_LINK_TEXTS`), read only for the progress estimate.
 
 Adding an article layout is adding one :class:`~monre_crawler.sites.Layout` to :data:`LAYOUTS`.
 """
@@ -45,6 +46,10 @@ POSTBACK_HREF = re.compile(r"""__doPostBack\(\s*['"]([^'"]*)['"]\s*,\s*['"]([^'"
 POSTBACK_FIELDS = ("__EVENTTARGET", "__EVENTARGUMENT")  # the form fields of a postback's target and argument
 # Link texts that mean "next page" when the pager has no numbered link to the next page.
 NEXT_LINK_TEXTS = frozenset({"»", "›", ">", ">>", "tiếp", "sau", "trang sau", "next", "tiếp theo"})
+# GUESS (the model of the portal shows no such link): texts (or titles) of a "last page" link, whose postback
+# argument or Page= parameter is the category's number of pages. Used only for the progress line's estimate
+# of what is left; without such a link the highest page number the pager shows is a lower bound.
+LAST_LINK_TEXTS = frozenset({"cuối", "trang cuối", "»»", "last", "last page", ">|", "»|"})
 
 
 # --- Article pages -----------------------------------------------------------------------------------------
@@ -130,7 +135,7 @@ PROFILE = Profile(
     listing_link=LISTING_LINK, listing_date=LISTING_DATE, listing_page_param=LISTING_PAGE_PARAM,
     repeated_page_ends_category=REPEATED_PAGE_ENDS_CATEGORY, pager_current=PAGER_CURRENT, pager_links=PAGER_LINKS,
     postback_form=POSTBACK_FORM, postback_href=POSTBACK_HREF, postback_fields=POSTBACK_FIELDS,
-    next_link_texts=NEXT_LINK_TEXTS, layouts=LAYOUTS, chrome=CHROME, chrome_hints=CHROME_HINTS,
+    next_link_texts=NEXT_LINK_TEXTS, last_link_texts=LAST_LINK_TEXTS, layouts=LAYOUTS, chrome=CHROME, chrome_hints=CHROME_HINTS,
     chrome_headings=CHROME_HEADINGS, source_line=SOURCE_LINE, attachment_extensions=ATTACHMENT_EXTENSIONS,
     error_page_markers=ERROR_PAGE_MARKERS, article_path=ARTICLE_PATH, dropped_params=DROPPED_PARAMS,
     dropped_param_prefixes=DROPPED_PARAM_PREFIXES, repost_suffix=REPOST_SUFFIX, default_encoding=DEFAULT_ENCODING,
