@@ -36,6 +36,33 @@ class Loss:
 
 
 @dataclass
+class Paging:
+    """What a category's listing pages showed so far, for the progress line's estimate of what is left."""
+
+    read: int = 0  # listing pages read (with entries)
+    entries: int = 0  # article entries on them
+    reached: int = 0  # the highest page number read
+    pages: int = 0  # the highest page number its pager showed: the category has at least so many (0: none shown)
+    last_known: bool = False  # the pager showed its last page: ``pages`` is the category's number of pages
+
+    def read_page(self, page: int, entries: int, highest: int | None = None, last: bool = False) -> None:
+        """Listing page ``page`` listed ``entries`` articles; its pager showed page ``highest`` (``last``: as the
+        last page)."""
+        self.read += 1
+        self.entries += entries
+        self.reached = max(self.reached, page)
+        if highest is not None and highest > self.pages:
+            self.pages, self.last_known = highest, last
+        elif highest is not None and highest == self.pages:
+            self.last_known = self.last_known or last
+
+    @property
+    def left(self) -> int:
+        """Listing pages left to read: exactly if ``last_known``, else at least."""
+        return max(0, self.pages - self.reached)
+
+
+@dataclass
 class CrawlState:
     base_url: str
     wanted: list[str] | None  # -a categories, None for every category of the menu
@@ -61,6 +88,7 @@ class CrawlState:
     categories_complete_before: set[str] = field(default_factory=set)  # crawled to their end by an earlier, completed run
     lost: dict[str, Loss] = field(default_factory=dict)  # article id (a listing page: its URL) -> what was lost
     retrying: set[str] = field(default_factory=set)  # ids of articles lost by earlier runs, fetched again now
+    paging: dict[str, Paging] = field(default_factory=dict)  # category -> what its listing pages showed of its size
 
     @property
     def arguments(self) -> dict:
@@ -70,6 +98,12 @@ class CrawlState:
     def completed_categories(self) -> list[str]:
         """Categories paged to their end without a loss: complete, if the run finished."""
         return sorted(self.categories_done - self.categories_failed)
+
+    def read_listing_page(self, category: str, page: int, entries: int, extent=None) -> None:
+        """Listing page ``page`` of ``category`` listed ``entries`` articles; its pager showed ``extent`` (a
+        :class:`~monre_crawler.listing.PagerExtent`, or None: no page number)."""
+        self.paging.setdefault(category, Paging()).read_page(
+            page, entries, extent.highest if extent else None, bool(extent and extent.last))
 
     def lose(self, url: str, reason: str, category: str | list[str] | None = None, article_id: str | None = None,
              page: int | None = None) -> None:

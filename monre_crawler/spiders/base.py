@@ -22,7 +22,7 @@ from scrapy.http import HtmlResponse, TextResponse
 from .. import extract
 from ..extensions import store_of
 from ..items import ArticleItem, ListingSighting
-from ..listing import ListingEntry, ListingStream, listing_entries, next_page
+from ..listing import ListingEntry, ListingStream, current_page, listing_entries, next_page, pager_extent
 from ..sites import Profile
 from ..state import CrawlState
 from ..text import clean, fold, for_message, nfc
@@ -61,6 +61,7 @@ class PortalSpider(RecheckMixin, FailureMixin, AttachmentsMixin, scrapy.Spider):
     """
 
     profile: Profile  # set by each portal's spider
+    sizes_categories = True  # its listing pages record what their pager shows of a category's size (progress.py)
     arguments = ("base_url", "categories", "full")
 
     def __init__(self, base_url: str | None = None, categories: str | None = None, full: str = "0",
@@ -182,6 +183,8 @@ class PortalSpider(RecheckMixin, FailureMixin, AttachmentsMixin, scrapy.Spider):
             self.state.categories_done.add(category)
             return
         self.crawler.stats.inc_value("monre/listing_pages")
+        extent = pager_extent(response, page, self.profile)  # for the progress line's estimate of what is left
+        self.state.read_listing_page(category, current_page(response, self.profile) or page, len(ids), extent)
         max_entries = self.settings.getint("MONRE_MAX_LISTING_ENTRIES", 1000)
         if max_entries and len(ids) > max_entries:
             self.crawler.stats.inc_value("monre/listings/absurd")

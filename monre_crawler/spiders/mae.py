@@ -75,6 +75,9 @@ class MaeSpider(SectionPages, PrintViewBackfill, PortalSpider):
 
     name = "mae"
     profile = site.PROFILE
+    # Its sections' pagers are found by discovery (monre_crawler.discovery), which reads no page numbers: the
+    # progress line does not estimate what is left of them.
+    sizes_categories = False
     arguments = ("base_url", "categories", "full", "backfill")
 
     def __init__(self, base_url: str | None = None, categories: str | None = None, full: str = "0",
