@@ -4,25 +4,33 @@ A first full crawl of the real portal takes many hours at the polite pace (about
 Every interval (60 s; 0 turns this off) :class:`CrawlProgress` logs one line —
 
     Progress: 3 of 12 categories done, 412 listing pages read, 1,530 articles stored (1,480 new,
-    12 updated), 2,071 requests
+    12 updated), 2,071 requests; at least 1,234 listing pages left in 5 categories (about 24,000 articles
+    at 19.5 per page), at least 7.2 h at the pace of the last 10 min; 4 categories' size not yet known
 
 — and writes the same counts and message into the running crawl's ``crawl_runs`` row (``requests``,
 ``items_new``, ``items_updated``, ``items_duplicate``, ``message``; ``status`` stays ``running``), so that a
 reader watching Datasette sees how far it got. The run recorder overwrites them with the final counts when
-the crawl ends. What it reads: the spider's :class:`~monre_crawler.state.CrawlState` (categories done),
-the crawl stats (``monre/categories``, ``monre/listing_pages``, requests) and the store's counts.
-Not done: an estimate of what is left (the spider follows the pager's "next" link and does not read its
-last page number).
-"""
+the crawl ends. What it reads: the spider's :class:`~monre_crawler.state.CrawlState` (categories done, what
+each category's pager showed of its size), the crawl stats (``monre/categories``, ``monre/listing_pages``,
+requests) and the store's counts.
 
+What is left (:mod:`monre_crawler.estimate`) is said only as far as the pagers tell: listing pages left where a
+category's pager showed a page number ("at least" unless it showed its last page: a pager showing a window of
+numbers gives a lower bound), the articles they list at the mean per page read so far, the time at the pace of
+the last 10 minutes' requests, and how many categories' size is not known yet. No schema column holds it: the
+``message`` is what a Datasette reader sees. The ``mae`` spider finds its sections' pagers by discovery, which
+reads no page number: its line says that what is left is not estimated.
+"""
 from __future__ import annotations
 
 import logging
+import time
 
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
 from twisted.internet import task
 
+from . import estimate
 from .extensions import CrawlRunRecorder
 
 logger = logging.getLogger(__name__)
@@ -33,6 +41,7 @@ class CrawlProgress:
         self.crawler = crawler
         self.interval = interval
         self.task: task.LoopingCall | None = None
+        self.pace = estimate.Pace()
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -45,6 +54,7 @@ class CrawlProgress:
         return ext
 
     def spider_opened(self, spider):
+        self.pace.add(time.monotonic(), 0, 0)
         self.task = task.LoopingCall(self.report, spider)
         self.task.start(self.interval, now=False)
 
@@ -52,8 +62,8 @@ class CrawlProgress:
         if self.task and self.task.running:
             self.task.stop()
 
-    def message(self, spider) -> tuple[str, dict]:
-        """The progress line and the counts it states."""
+    def message(self, spider, now: float | None = None) -> tuple[str, dict]:
+        """The progress line and the counts it states (a sample of the pace, at ``now``)."""
         stats, state = self.crawler.stats, spider.state
         counts = self.crawler.get_extension(CrawlRunRecorder).store.counts
         total = stats.get_value("monre/categories") or len(state.categories_started)
@@ -64,11 +74,17 @@ class CrawlProgress:
             "items_duplicate": counts["duplicate"],
         }
         stored = counts["new"] + counts["updated"] + counts["unchanged"]
-        text = (f"{len(state.categories_done)} of {total} categories done, "
-                f"{stats.get_value('monre/listing_pages', 0):,} listing pages read, "
+        pages = stats.get_value("monre/listing_pages", 0)
+        text = (f"{len(state.categories_done)} of {total} categories done, {pages:,} listing pages read, "
                 f"{stored:,} articles stored ({counts['new']:,} new, {counts['updated']:,} updated), "
                 f"{values['requests']:,} requests")
-        return text, values
+        self.pace.add(time.monotonic() if now is None else now, values["requests"], pages)
+        if getattr(spider, "sizes_categories", False):
+            known = estimate.left(state, total)
+            left = estimate.describe(known, self.pace.seconds_for(known.pages), self.pace.span)
+        else:
+            left = "what is left is not estimated for this portal"
+        return f"{text}; {left}" if left else text, values
 
     def report(self, spider) -> None:
         text, values = self.message(spider)
