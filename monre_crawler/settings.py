@@ -77,6 +77,11 @@ DOWNLOADER_MIDDLEWARES = {  # Scrapy: {}
 SQLITE_PATH = "data/monre.db"  # the archive; its folder is created if missing
 SQLITE_BATCH_SIZE = 100  # items written per transaction at most …
 SQLITE_FLUSH_SECONDS = 5.0  # … and never held longer than this
+# WAL pages written before the crawl copies them into the archive (SQLite: 1000). Each checkpoint writes the
+# pages a batch dirtied back into the file and syncs it; in an archive of 100,000 articles a batch dirties a
+# page per article in each index keyed by a hash, so checkpointing less often writes the hot pages once
+# (bench/RESULTS.md, "Writing at size"). The WAL grows to about this × 4 KB (40 MB) between checkpoints.
+SQLITE_WAL_AUTOCHECKPOINT = 10000
 # Room the crawl checks for before it starts (a full disk is refused in one line, not met halfway).
 SQLITE_MIN_FREE_BYTES = 16 * 1024 * 1024  # bytes; a night's crawl writes a few MB
 

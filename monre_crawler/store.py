@@ -87,6 +87,7 @@ class Store(HistoryStore, DocumentStore, RunStore):
             if mode.lower() != "wal":
                 raise StoreError(f"{path}: SQLite could not switch to WAL journaling (got {mode})")
             conn.execute("PRAGMA synchronous = NORMAL")
+            conn.execute(f"PRAGMA wal_autocheckpoint = {settings.getint('SQLITE_WAL_AUTOCHECKPOINT', 1000)}")
             check_schema(db)
             with db.atomic():
                 create_schema(db)

@@ -21,6 +21,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from standin import Portal, Site
+from standin.server import is_article_path
 from monre_crawler.schema import SCHEMA_VERSION
 
 from .utils import open_store
@@ -217,8 +218,13 @@ def test_graceful_stop_writes_what_it_holds_and_records_shutdown(tmp_path, signu
         stored = rows(db, "select count(*) n from articles")[0]["n"]
         # nothing was committed before the stop (one batch for the whole run): what it held was written
         assert stored > 0 and run["items_new"] == stored == stats_value(err, "monre/items/new")
+        kept = {urlsplit(r["url"]).path.lower() for r in rows(db, "select url from articles")}
+        before = len(portal.requests)
         result = crawl(portal.url, db)
         assert result.returncode == 0, result.stderr[-3000:]
+        # the next night resumes: it fetches what the stopped run had not stored, and nothing it had
+        fetched = {urlsplit(r.path).path.lower() for r in portal.requests[before:] if is_article_path(r.path)}
+        assert fetched and not fetched & kept
     assert_complete(db, site)
 
 
@@ -580,3 +586,17 @@ def test_disk_full_mid_crawl_stops_clearly_and_keeps_what_was_committed(tmp_path
         again = crawl(portal.url, db)
     assert again.returncode == 0, again.stderr[-3000:]
     assert_complete(db, site)
+
+
+def test_the_crawl_checkpoints_its_journal_as_configured(tmp_path):
+    """SQLITE_WAL_AUTOCHECKPOINT reaches SQLite (bench/RESULTS.md: fewer checkpoints at 100,000 articles)."""
+    store = open_store(tmp_path / "monre.db")
+    try:
+        assert store.conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == 10000
+    finally:
+        store.close()
+    store = open_store(tmp_path / "monre.db", SQLITE_WAL_AUTOCHECKPOINT=500)
+    try:
+        assert store.conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == 500
+    finally:
+        store.close()
