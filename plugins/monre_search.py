@@ -20,7 +20,8 @@ small indexes:
   table; filtered, the ``categories`` list of the selected articles, read from an index.
 - the ``reader`` facet (``{reader: portal}``, ``{reader: source}``, ``{reader: published_month}``):
   Datasette's column facet, except on a searched or category-filtered page, where it and the category
-  facet share one walk of the date index instead of one each.
+  facet share one walk of the date index instead of one each; a search alone that matches most of the
+  archive is counted from the articles it does not match, subtracted from the whole archive's counts.
 - every connection maps the database into memory (``PRAGMA mmap_size``): the indexes above are read
   without a system call per page.
 """
@@ -110,37 +111,82 @@ def _monre_filtered(facet: Facet) -> bool:
     return any(key.startswith(("monre_search", "monre_category")) for key in params)
 
 
+SEARCH_CLAUSE = f"+rowid in (select rowid from {FTS} where {FTS} match :monre_search)"
+_GROUPED = ("select 'portal' as facet, portal as value, count(*) as n from selected "
+            "where portal is not null group by portal "
+            "union all select 'source', source, count(*) from selected "
+            "where source is not null group by source "
+            "union all select 'published_month', substr(published_at, 1, 7), count(*) from selected "
+            "where published_at is not null group by 2 "
+            "union all select 'lists', categories, count(*) from selected group by categories")
+# The same counts of the whole archive, each read from its own small index.
+_WHOLE = (f"select 'portal' as facet, portal as value, count(*) as n from {TABLE} "
+          "where portal is not null group by portal "
+          f"union all select 'source', source, count(*) from {TABLE} where source is not null group by source "
+          f"union all select 'published_month', published_month, count(*) from {TABLE} "
+          "where published_month is not null group by published_month "
+          f"union all select 'lists', categories, count(*) from {TABLE} group by categories")
+
+
+def _only_search(facet: Facet) -> bool:
+    """Is the page's selection the search alone (no other filter, no next-page keyset)?"""
+    params = facet.params if isinstance(facet.params, dict) else {}
+    return (set(params) == {"monre_search"}
+            and facet.sql.rstrip().endswith(f"from {TABLE} where {SEARCH_CLAUSE}")
+            and facet.sql.count(" where ") == 1 + SEARCH_CLAUSE.count(" where "))
+
+
+def _tally(rows) -> dict:
+    counts = {"portal": Counter(), "source": Counter(), "published_month": Counter(), "lists": Counter()}
+    for kind, value, n in rows:
+        counts[kind][value] += n
+    return counts
+
+
+async def _grouped(facet: Facet) -> dict:
+    """The four counts of the page's selection, as lists of categories (see ``_selection_counts``)."""
+    limit = facet.ds.setting("facet_time_limit_ms")
+    if _only_search(facet):
+        shares = await facet.ds.execute(
+            facet.database, f"select (select count(*) from {FTS} where {FTS} match :monre_search), "
+            f"(select count(*) from {TABLE})", facet.params, custom_time_limit=limit)
+        matched, total = shares.rows[0]
+        if 2 * matched > total:  # most of the archive: count what the search leaves out, and subtract
+            left_out = facet.sql.rstrip()[:-len(SEARCH_CLAUSE)] + SEARCH_CLAUSE.replace(" in ", " not in ", 1)
+            sql = (f"with selected as materialized (select portal, source, published_at, categories "
+                   f"from ({left_out})) select 'left_out' as part, * from ({_GROUPED}) "
+                   f"union all select 'whole', * from ({_WHOLE})")
+            rows = await facet.ds.execute(facet.database, sql, facet.params, truncate=False, custom_time_limit=limit)
+            whole = _tally(row[1:] for row in rows.rows if row[0] == "whole")
+            left = _tally(row[1:] for row in rows.rows if row[0] == "left_out")
+            return {kind: +(whole[kind] - left[kind]) for kind in whole}  # (unary +: drops the zeros)
+    sql = f"with selected as materialized (select portal, source, published_at, categories from ({facet.sql})) " + _GROUPED
+    rows = await facet.ds.execute(facet.database, sql, facet.params, truncate=False, custom_time_limit=limit)
+    return _tally(rows.rows)
+
+
 async def _selection_counts(facet: Facet) -> dict:
     """Portal, source, month and category counts of a searched or category-filtered page, in one query.
 
     Each facet query of such a page walks an index testing every entry against the matches; one walk
     (of ``articles_by_date``, which holds the date, source, categories and portal) serves the four facets,
-    and is shared by the facet objects of one request.
+    and is shared by the facet objects of one request. Grouping costs in proportion to the rows grouped:
+    when a search alone matches more than half of the archive (``tài nguyên`` is in most articles), the
+    articles it does *not* match are grouped instead and subtracted from the whole archive's counts.
     """
     cache = facet.request.scope.setdefault("monre_selection_counts", {})
     key = (facet.sql, tuple(sorted(facet.params.items())))
     if key not in cache:
-        sql = (f"with selected as materialized (select portal, source, published_at, categories from ({facet.sql})) "
-               "select 'portal' as facet, portal as value, count(*) as n from selected "
-               "where portal is not null group by portal "
-               "union all select 'source', source, count(*) from selected "
-               "where source is not null group by source "
-               "union all select 'published_month', substr(published_at, 1, 7), count(*) from selected "
-               "where published_at is not null group by 2 "
-               "union all select 'lists', categories, count(*) from selected group by categories")
         try:
-            rows = await facet.ds.execute(facet.database, sql, facet.params, truncate=False,
-                                          custom_time_limit=facet.ds.setting("facet_time_limit_ms"))
+            counts = await _grouped(facet)
         except QueryInterrupted:
             cache[key] = None
         else:
-            counts = {"portal": Counter(), "source": Counter(), "published_month": Counter(), "categories": Counter()}
-            for kind, value, n in rows.rows:
-                if kind == "lists":
-                    for name in json.loads(value or "[]"):
-                        counts["categories"][name] += n
-                else:
-                    counts[kind][value] += n
+            categories = Counter()
+            for value, n in counts.pop("lists").items():
+                for name in json.loads(value or "[]"):
+                    categories[name] += n
+            counts["categories"] = categories
             cache[key] = counts
     return cache[key]
 

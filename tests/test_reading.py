@@ -370,11 +370,15 @@ def test_upgrade_rebuilds_a_version_1_search_index(crawled_db, tmp_path):
     assert {"articles_by_date", "articles_by_month", "articles_by_source", "articles_by_categories"} <= names
 
 
-def test_source_and_month_facets_of_a_search_count_that_search(server, crawled_db):
+@pytest.mark.parametrize("typed, most", [("moi truong", True), ("khoáng sản", False)])
+def test_source_and_month_facets_of_a_search_count_that_search(server, crawled_db, typed, most):
     """On a searched page the four facets are counted together (plugins/monre_search.py): same counts,
-    same links as Datasette's column facet."""
-    data = server.json("/monre/articles.json?_search=moi+truong&_size=1&_facet_size=max")
-    found = search(server, "moi truong")
+    same links as Datasette's column facet. A search that matches most of the archive is counted from the
+    articles it does not match; one that matches fewer than half, from those it matches."""
+    data = server.json("/monre/articles.json?" + urlencode({"_search": typed, "_size": 1, "_facet_size": "max"}))
+    found = search(server, typed)
+    total = db_rows(crawled_db, "select count(*) from articles")[0][0]
+    assert (2 * len(found) > total) is most and found
     sources, months, portals = Counter(), Counter(), Counter()
     for aid, source, month, portal in db_rows(crawled_db, "select id, source, published_month, portal from articles"):
         if aid in found:
@@ -385,6 +389,9 @@ def test_source_and_month_facets_of_a_search_count_that_search(server, crawled_d
     assert portals and {i["value"]: i["count"] for i in facets["portal"]["results"]} == portals
     assert {i["value"]: i["count"] for i in facets["source"]["results"]} == sources
     assert {i["value"]: i["count"] for i in facets["published_month"]["results"]} == months
+    categories = Counter(name for aid, names in db_rows(crawled_db, "select id, categories from articles")
+                         if aid in found for name in json.loads(names))
+    assert {i["value"]: i["count"] for i in facets["categories"]["results"]} == categories
     item = facets["source"]["results"][0]
     narrowed = ids(server, local(item["toggle_url"]).replace("articles.json", "articles"))
     expected = {aid for aid, source in db_rows(crawled_db, "select id, source from articles") if source == item["value"]}
