@@ -519,6 +519,14 @@ def test_feed_of_one_category_and_of_search_words(nights, night2_pages):
     assert {e.link for e in bare.entries} >= marked_links
     nothing = feed(night2_pages, "/monre/feed_search.atom?q=xyzzyquux")
     assert nothing.entries == []
+    # a word in most articles: the newest 50 of its matches, newest first (the feed walks the date index)
+    common = feed(night2_pages, "/monre/feed_search.atom?q=m%C3%B4i")
+    newest = rows(nights["night2_db"], "select a.url, a.published_at from articles_fts join articles a on a.rowid = "
+                  "articles_fts.rowid where articles_fts match '\"moi\"' "
+                  "order by a.published_at desc nulls last, a.first_seen_at desc limit 50")
+    dated = {r["url"]: r["published_at"] for r in rows(nights["night2_db"], "select url, published_at from articles")}
+    assert len(newest) >= 10 and {e.link for e in common.entries} == {r["url"] for r in newest}
+    assert [dated[e.link] for e in common.entries] == [r["published_at"] for r in newest]  # (ties in any order)
 
 
 def test_feeds_of_edits_and_removals(nights, night2_pages):
