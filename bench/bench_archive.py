@@ -418,6 +418,9 @@ def pages(base: str, db: Path) -> list[tuple[str, str]]:
         ("articles, next page", next_url or "/monre/articles?_next=0"),
         ("search box: đất đai", f"/monre/articles?_search={q('đất đai')}"),
         ("search box: dat dai", "/monre/articles?_search=dat+dai"),
+        ("search box: tài nguyên (most articles)", f"/monre/articles?_search={q('tài nguyên')}"),
+        ("search box: khoáng sản", f"/monre/articles?_search={q('khoáng sản')}"),
+        ("search + category", f"/monre/articles?_search={q('đất đai')}&_category={q('Đất đai')}"),
         ("category facet click: Đất đai", category_url),
         ("month filter: 2016-05", "/monre/articles?published_month=2016-05"),
         ("article page", f"/monre/articles/{article}"),
@@ -427,6 +430,10 @@ def pages(base: str, db: Path) -> list[tuple[str, str]]:
         ("canned: search đất đai", f"/monre/search?q={q('đất đai')}"),
         ("canned: search dat dai", "/monre/search?q=dat+dai"),
         ("canned: crawl_history", "/monre/crawl_history"),
+        ("feed: feed_latest.atom", "/monre/feed_latest.atom"),
+        ("feed: feed_category.atom Đất đai", f"/monre/feed_category.atom?category={q('Đất đai')}"),
+        ("feed: feed_search.atom tài nguyên", f"/monre/feed_search.atom?q={q('tài nguyên')}"),
+        ("feed: feed_edits.atom", "/monre/feed_edits.atom"),
         ("crawl_runs table", "/monre/crawl_runs"),
         ("categories table", "/monre/categories"),
     ]
@@ -454,7 +461,7 @@ def time_pages(base: str, db: Path, repeat: int) -> list[dict]:
         rows = re.search(r"<h3>([\d,]+) rows?", text)
         row["rows"] = rows.group(1) if rows else ""
         out.append(row)
-        print(f"  {row['ms']:8.0f} ms  {name:<32} {row['rows']:>9}  {' '.join(row['flags'])}", flush=True)
+        print(f"  {row['ms']:8.0f} ms  {name:<40} {row['rows']:>9}  {' '.join(row['flags'])}", flush=True)
     return out
 
 
