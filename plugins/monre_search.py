@@ -6,7 +6,8 @@ its search filter (``rowid in (…match…)``) makes SQLite look up every match 
 its array facet de-duplicates whole rows, body text included. This plugin gives the same meaning through
 small indexes:
 
-- ``?_search=`` on ``/monre/articles`` (the search box; ``&_searchmode=raw`` for FTS5 syntax): the query
+- ``?_search=`` on ``/monre/articles`` and ``/monre/documents`` (the search box; ``&_searchmode=raw`` for FTS5
+  syntax): the query
   is put in NFC and its đ/Đ folded to d/D, as the index's single ``folded`` column is, the tokenizer
   folding the other marks and case; every word must occur. The filter is ``+rowid in (…)``: the unary
   ``+`` keeps SQLite from looking up each match, so it walks the date index and stops after one page.
@@ -60,18 +61,23 @@ def words_query(text: str) -> str:
     return " ".join('"' + bit + '"' for bit in bits if _WORD.search(bit))
 
 
-async def _raw_query_works(db, query: str) -> bool:
+async def _raw_query_works(db, query: str, fts: str = FTS) -> bool:
     try:
-        await db.execute(f"select rowid from {FTS} where {FTS} match :q limit 1", {"q": query})
+        await db.execute(f"select rowid from {fts} where {fts} match :q limit 1", {"q": query})
         return True
     except sqlite3.DatabaseError:
         return False
 
 
+# The tables whose search box this plugin serves, and their full-text index (each folds đ in ``folded``).
+SEARCHED = {TABLE: FTS, "documents": "documents_fts"}
+
+
 @hookimpl(trylast=True)  # after Datasette's own search filter, so that our supports_search wins
 def filters_from_request(request, database, table, datasette):
-    if database != DATABASE or table != TABLE:
+    if database != DATABASE or table not in SEARCHED:
         return None
+    fts = SEARCHED[table]
 
     async def inner():
         where, params, descriptions = [], {}, []
@@ -83,14 +89,16 @@ def filters_from_request(request, database, table, datasette):
             query, note = words_query(typed), ""
             if request.args.get("_searchmode") == "raw":
                 raw = fold_query(typed).strip()
-                if await _raw_query_works(db, raw):
+                if await _raw_query_works(db, raw, fts):
                     query = raw
                 else:
                     note = " (not valid FTS5 syntax: searched as words)"
             if query:
-                where.append(f"+rowid in (select rowid from {FTS} where {FTS} match :monre_search)")
+                where.append(f"+rowid in (select rowid from {fts} where {fts} match :monre_search)")
                 params["monre_search"] = query
                 descriptions.append(f'search matches "{typed}"{note}')
+        if table != TABLE:
+            return FilterArguments(where, params, descriptions, extra)
         for i, name in enumerate(request.args.getlist(CATEGORY_ARG)):
             key = f"monre_category_{i}"
             where.append(
@@ -108,7 +116,7 @@ def filters_from_request(request, database, table, datasette):
 def _monre_filtered(facet: Facet) -> bool:
     """Is the page filtered by a search or a category (this plugin's filters)?"""
     params = facet.params if isinstance(facet.params, dict) else {}
-    return any(key.startswith(("monre_search", "monre_category")) for key in params)
+    return facet.table == TABLE and any(key.startswith(("monre_search", "monre_category")) for key in params)
 
 
 SEARCH_CLAUSE = f"+rowid in (select rowid from {FTS} where {FTS} match :monre_search)"

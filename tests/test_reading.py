@@ -174,12 +174,27 @@ def test_search_results_are_newest_first_and_count_right(server):
 
 @pytest.mark.parametrize("typed", ['"', '""', '"đất', "đất\"đai", "(", "AND", "NEAR(đất", "đất*", "-môi",
                                    "title: x", "^", "'; drop table articles; --", "đất\x00đai", "\x00", "  "])
-def test_whatever_is_typed_in_the_search_box_gives_a_page(server, typed):
+@pytest.mark.parametrize("table", ["articles", "documents"])
+def test_whatever_is_typed_in_the_search_box_gives_a_page(server, typed, table):
     for mode in ({}, {"_searchmode": "raw"}):
-        status, html = server.get("/monre/articles?" + urlencode({"_search": typed, **mode}))
+        status, html = server.get(f"/monre/{table}?" + urlencode({"_search": typed, **mode}))
         assert status == 200, (typed, mode, html[:300])
-        status, _ = server.get("/monre/articles.json?" + urlencode({"_search": typed, **mode}))
+        status, _ = server.get(f"/monre/{table}.json?" + urlencode({"_search": typed, **mode}))
         assert status == 200, (typed, mode)
+
+
+def test_the_documents_search_box_finds_a_document_by_its_words_with_or_without_marks(server, crawled_db):
+    texts = db_rows(crawled_db, "select id, title from documents where title is not null and title != ''")
+    assert texts
+    doc_id, title = texts[0]
+    words = " ".join(title.split()[:3])
+    from .test_datasette import strip_marks
+
+    assert strip_marks(words) != words  # (a title with marks: the search must forgive them)
+    for typed in (words, strip_marks(words), strip_marks(words).upper(), unicodedata.normalize("NFD", words)):
+        data = server.json("/monre/documents.json?" + urlencode({"_search": typed, "_shape": "objects", "_col": "id",
+                                                                  "_size": "max"}))
+        assert doc_id in {r["id"] for r in data["rows"]}, typed
 
 
 def test_quotes_in_the_search_box_are_word_edges(server):
