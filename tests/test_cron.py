@@ -43,12 +43,14 @@ def test_no_second_run_while_one_holds_the_lock(tmp_path):
 
 
 def test_time_limit_stops_the_crawl_gracefully(tmp_path):
-    site = Site.generate(n_articles=30, seed=2)
+    # 60 articles at a request a second: the crawl is still running when the limit stops it, even on a
+    # loaded machine where Scrapy takes seconds to start (a stop during start-up leaves no run to check).
+    site = Site.generate(n_articles=60, seed=2)
     with Portal(site) as portal:
         result = run_cron(tmp_path, portal.url, "-s", "DOWNLOAD_DELAY=1", "-s", "CONCURRENT_REQUESTS=1",
-                          limit="4s")
+                          limit="12s")
     assert result.returncode == 124
-    assert "monre: the monre crawl ran longer than 4s and was stopped" in result.stderr
+    assert "monre: the monre crawl ran longer than 12s and was stopped" in result.stderr
     (run,) = rows(tmp_path / "monre.db", "select status, finish_reason from crawl_runs")
     assert run == {"status": "failed", "finish_reason": "shutdown"}
 
