@@ -86,16 +86,23 @@ class CrawlRunRecorder:
         lost = state.lost_articles()
         stats = self.crawler.stats
         documents = {key: stats.get_value(f"monre/documents/{key}", 0)
-                     for key in ("ok", "no_text", "unreadable", "failed", "lost", "not_fetched_offsite")}
+                     for key in ("ok", "no_text", "unreadable", "failed", "lost", "waiting", "not_fetched_offsite")}
+        # failed for the portal's own state (a dead link, not a document…): asked for again after a growing wait
+        dead = documents["failed"] - documents["lost"]
+        about_documents = "; ".join(part for part in (
+            f"{dead} {'more ' if documents['lost'] else ''}attached document(s) not archived (tried again after a wait)"
+            if dead else "",
+            f"{documents['waiting']} failed document(s) wait for their next try (not asked for this run)"
+            if documents["waiting"] else "") if part)
         if documents["lost"] and self.status in ("ok", "degraded"):
             # a document the portal would have served but the download failed (server error, timeout): a loss
-            lost_documents = (f"{documents['lost']} attached document(s) could not be downloaded (tried again next run)"
-                              + (f"; {documents['failed'] - documents['lost']} more not archived"
-                                 if documents["failed"] > documents["lost"] else ""))
+            lost_documents = "; ".join(filter(None, (
+                f"{documents['lost']} attached document(s) could not be downloaded (tried again next run)",
+                about_documents)))
             self.status, self.message = "incomplete", lost_documents + (f"; also degraded: {self.message}"
                                                                          if self.status == "degraded" else "")
-        elif self.status == "ok" and documents["failed"]:
-            self.message = f"{documents['failed']} attached document(s) not archived (tried again next run)"
+        elif self.status == "ok" and about_documents:
+            self.message = about_documents
         try:  # a full disk may refuse this last write too: one clear line, no traceback
             if not state.archive_error:
                 if lost:

@@ -188,7 +188,10 @@ ARTICLE_HISTORY_COLUMNS = {
 # (``articles_documents``). ``status``: ``ok`` (archived, text read), ``no_text`` (archived, no text: a scan,
 # a legacy .doc/.xls, an archive), ``unreadable`` (archived, text kept but garbled: lost marks, mojibake),
 # ``failed`` (not archived, or not readable at all: download error, over the size cap, not a document,
-# broken file; retried by later runs). ``note`` says why, ``attempts`` how many runs tried.
+# broken file; retried by later runs). ``note`` says why, ``attempts`` how many runs tried, ``tried_at`` when
+# the last one asked the portal for it. When the last try failed: ``transient`` 1 (a loss: every run asks
+# again) or 0 (the portal's own state: asked again after ``wait_days`` days; see monre_crawler.document_retry).
+# Added to an existing archive as they are missing (NULL: a failed document is asked for by the next run).
 DOCUMENT_COLUMNS = {
     "id": str,
     "url": str,
@@ -204,6 +207,9 @@ DOCUMENT_COLUMNS = {
     "status": str,
     "note": str,
     "attempts": int,
+    "tried_at": str,
+    "transient": int,
+    "wait_days": int,
 }
 DOCUMENT_OK = ("ok", "no_text", "unreadable")  # archived: never requested again
 _DOC_FTS_VALUES = "{p}.rowid, {p}.title, {p}.text, " + _FOLD_D.format("coalesce({p}.title, '') || ' ' || coalesce({p}.text, '')")

@@ -88,6 +88,13 @@ SQLITE_MIN_FREE_BYTES = 16 * 1024 * 1024  # bytes; a night's crawl writes a few 
 # --- Attached documents (project settings; see monre_crawler.pipelines.documents) ------------------------------
 MONRE_DOCUMENTS_ENABLED = True  # download the documents articles link (PDF, DOC(X), XLS(X)…) and read their text
 MONRE_DOCUMENT_MAXSIZE = 50 * 1024 * 1024  # bytes; a bigger document is not downloaded (it is reported)
+# The longest wait, in days, before a failed document that is the portal's own state (404/410 and other 4xx
+# but 408/429, not a document, over the size cap, refused by robots.txt, a broken file) is asked for again:
+# it is retried the next night, then after 2, 4, 8, 16 days, then every this many days, so a link that comes
+# back is archived at most this many days later, and a dead link costs a request a month, not a night.
+# Transient failures (server errors, timeouts) are retried by every run. 0: every failed document every run.
+# See monre_crawler.document_retry.
+MONRE_DOCUMENT_RETRY_MAX_DAYS = 30
 # Where documents are stored. Empty: a folder files/ beside SQLITE_PATH (data/files/). Scrapy: no default.
 FILES_STORE = ""
 

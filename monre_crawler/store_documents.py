@@ -4,15 +4,19 @@
 buffers and :meth:`~monre_crawler.store.Store._maybe_flush`): the status of stored documents
 (:meth:`DocumentStore.document_states`), buffering an article's documents for the next batch
 (:meth:`DocumentStore.add_documents`), writing them — each document upserted once per run and linked to the
-row its article is stored as — and listing those earlier runs did not archive
-(:meth:`DocumentStore.documents_to_retry`). The ``documents`` tables are described in
+row its article is stored as — and listing those earlier runs did not archive and that are due for another
+try (:meth:`DocumentStore.documents_to_retry`), those that wait (:meth:`DocumentStore.documents_waiting`,
+the rule is :mod:`monre_crawler.document_retry`) and the state of failed ones
+(:meth:`DocumentStore.failed_documents`). The ``documents`` tables are described in
 :mod:`monre_crawler.schema`.
 """
 
 from __future__ import annotations
 
 import time
+from datetime import datetime
 
+from .document_retry import is_due, next_try
 from .schema import DOCUMENT_COLUMNS
 
 __all__ = ["DocumentStore"]
@@ -31,6 +35,20 @@ class DocumentStore:
             states.update(self.conn.execute(f"SELECT id, status FROM documents WHERE id IN ({marks})", chunk))
         states.update({i: self._documents_written[i] for i in unique if i in self._documents_written})
         return states
+
+    def failed_documents(self, ids: list[str]) -> dict[str, dict]:
+        """Of ``ids``, the stored documents whose last try failed: ``{id: {"tried_at", "wait_days",
+        "transient"}}`` (what :func:`monre_crawler.document_retry.is_due` reads)."""
+        found: dict[str, dict] = {}
+        unique = list(dict.fromkeys(ids))
+        for start in range(0, len(unique), 500):  # SQLite limits the variables of one statement
+            chunk = unique[start:start + 500]
+            marks = ",".join("?" * len(chunk))
+            for doc_id, tried_at, wait_days, transient in self.conn.execute(
+                    f"SELECT id, tried_at, wait_days, transient FROM documents WHERE status = 'failed' AND id IN ({marks})",
+                    chunk):
+                found[doc_id] = {"tried_at": tried_at, "wait_days": wait_days, "transient": transient}
+        return found
 
     def add_documents(self, article_id: str, documents: list[dict]) -> None:
         """Store an article's documents and link them to it, with the next batch (after its article)."""
@@ -68,18 +86,31 @@ class DocumentStore:
             self.conn.execute("INSERT OR IGNORE INTO articles_documents (articles_id, documents_id) VALUES (?, ?)",
                               [article_id, doc["id"]])
 
-    def documents_to_retry(self, portal: str) -> list[tuple[str, list[dict]]]:
-        """The documents earlier runs did not archive, each with one article of ``portal`` that links it:
-        ``[(article id, [{"url", "title"}, …]), …]``. Those are the ``failed`` ones, and the attachments of
-        stored articles that no run has handled (a run killed while downloading them, an archive written
-        before documents were archived): the caller keeps those of the portal's own site."""
-        found: dict[str, list[dict]] = {}
-        rows = self.conn.execute(
-            "SELECT min(ad.articles_id), d.url, d.title FROM documents d "
+    def _failed_of_portal(self, portal: str):
+        """``(one article id, url, title, tried_at, wait_days, transient)`` of each failed document of ``portal``."""
+        return self.conn.execute(
+            "SELECT min(ad.articles_id), d.url, d.title, d.tried_at, d.wait_days, d.transient FROM documents d "
             "JOIN articles_documents ad ON ad.documents_id = d.id JOIN articles a ON a.id = ad.articles_id "
             "WHERE d.status = 'failed' AND a.portal = ? GROUP BY d.id ORDER BY d.id", [portal])
-        for article_id, url, title in rows:
-            found.setdefault(article_id, []).append({"url": url, "title": title})
+
+    def documents_waiting(self, portal: str, max_days: int, now: datetime | None = None) -> list[datetime]:
+        """When each failed document of ``portal`` that is not due at ``now`` (default: now) is due: those a
+        run does not ask for (:mod:`monre_crawler.document_retry`; ``max_days``: MONRE_DOCUMENT_RETRY_MAX_DAYS)."""
+        return [next_try(tried_at, wait, transient, max_days)
+                for _, _, _, tried_at, wait, transient in self._failed_of_portal(portal)
+                if not is_due(tried_at, wait, transient, max_days, now)]
+
+    def documents_to_retry(self, portal: str, max_days: int = 0,
+                           now: datetime | None = None) -> list[tuple[str, list[dict]]]:
+        """The documents earlier runs did not archive, each with one article of ``portal`` that links it:
+        ``[(article id, [{"url", "title"}, …]), …]``. Those are the ``failed`` ones due for another try at
+        ``now`` (default: now; ``max_days``: MONRE_DOCUMENT_RETRY_MAX_DAYS, 0: every failed one), and the
+        attachments of stored articles that no run has handled (a run killed while downloading them, an archive
+        written before documents were archived): the caller keeps those of the portal's own site."""
+        found: dict[str, list[dict]] = {}
+        for article_id, url, title, tried_at, wait, transient in self._failed_of_portal(portal):
+            if is_due(tried_at, wait, transient, max_days, now):
+                found.setdefault(article_id, []).append({"url": url, "title": title})
         unlinked = self.conn.execute(
             "SELECT a.id, json_extract(j.value, '$.url'), json_extract(j.value, '$.title') "
             "FROM articles a, json_each(a.attachments) j "

@@ -1,9 +1,10 @@
 """End to end: attached documents archived by the real ``scrapy crawl monre`` from the stand-in over HTTP.
 
 The stand-in serves real small files (``standin/files/``) as attachments of a few articles,
-plus a broken PDF, an HTML error page posing as a PDF and a file over the size cap. Three nights: the
-first archives, the second (nothing changed but the broken PDF repaired) fetches only the documents that
-failed, the third fetches none but the two that still fail.
+plus a broken PDF, an HTML error page posing as a PDF and a file over the size cap. Three nights, a day
+apart (:func:`days_pass`): the first archives, the second (nothing changed but the broken PDF repaired)
+fetches only the documents that failed, the third fetches none: the two that still fail are the portal's
+own state, and wait two days for their next try.
 """
 
 from __future__ import annotations
@@ -59,6 +60,16 @@ def document_requests(portal) -> list[str]:
     return sorted(r.path for r in portal.requests if r.path.lower().startswith("/documents/"))
 
 
+def days_pass(db, days: float = 1) -> None:
+    """As if ``days`` passed since the last run: every document's ``tried_at`` moves that far back (what a
+    run compares with the clock to decide whether a failed document waits: monre_crawler.document_retry)."""
+    conn = sqlite3.connect(db)
+    with conn:
+        conn.execute("UPDATE documents SET tried_at = strftime('%Y-%m-%dT%H:%M:%SZ', tried_at, ?) "
+                     "WHERE tried_at IS NOT NULL", [f"-{days * 86400:.0f} seconds"])
+    conn.close()
+
+
 @pytest.fixture(scope="module")
 def nights(tmp_path_factory):
     site = Site.generate(n_articles=20, seed=7, attachments=0)
@@ -78,9 +89,11 @@ def nights(tmp_path_factory):
         log["after1"] = rows(db, "select * from documents")
         portal.reset_log()
         portal.documents["/documents/2024/hong.pdf"] = standin_files.by_extension("pdf")  # repaired
+        days_pass(db)
         log["night2"] = crawl(portal.url, db, settings=settings)
         log["night2_documents"] = document_requests(portal)
         portal.reset_log()
+        days_pass(db)
         log["night3"] = crawl(portal.url, db, settings=settings)
         log["night3_documents"] = document_requests(portal)
         log["night3_articles"] = [r.path for r in portal.requests if r.path.lower().startswith("/pages/")
@@ -205,9 +218,9 @@ def test_failures_are_counted_in_crawl_runs_and_logged(nights):
     db, log = nights[1], nights[2]
     run = rows(db, "select * from crawl_runs where id = 1")[0]
     assert json.loads(run["documents"]) == {"ok": 3, "no_text": 2, "unreadable": 1, "failed": 3, "lost": 0,
-                                            "not_fetched_offsite": 1}
-    assert run["status"] == "ok" and run["message"] == "3 attached document(s) not archived (tried again next run)"
-    lines = [line for line in log["night1"].stderr.splitlines() if "Document not archived (retried next run)" in line]
+                                            "waiting": 0, "not_fetched_offsite": 1}
+    assert run["status"] == "ok" and run["message"] == "3 attached document(s) not archived (tried again after a wait)"
+    lines = [line for line in log["night1"].stderr.splitlines() if "Document not archived (retried next night)" in line]
     assert len(lines) == 3 and all(any(path in line for line in lines) for path in BAD)
     assert all("WARNING" in line for line in lines)
 
@@ -223,10 +236,21 @@ def test_a_repaired_document_is_archived_by_the_next_night(nights):
     assert "đất đai" in doc["text"]
 
 
-def test_third_night_fetches_no_archived_document_and_no_article(nights):
-    log = nights[2]
-    assert log["night3_documents"] == ["/Documents/2024/loi.pdf", "/Documents/2024/qua-lon.pdf"]
+def test_third_night_fetches_no_document_and_no_article(nights):
+    """The two documents that failed again on night 2 (an HTML page, over the cap) wait two days."""
+    db, log = nights[1], nights[2]
+    assert log["night3_documents"] == []
     assert log["night3_articles"] == []
+    night2, night3 = rows(db, "select status, message, documents from crawl_runs where id in (2, 3) order by id")
+    assert night2["message"] == "2 attached document(s) not archived (tried again after a wait)"
+    assert night3["status"] == "ok"
+    assert night3["message"] == "2 failed document(s) wait for their next try (not asked for this run)"
+    assert json.loads(night3["documents"])["waiting"] == 2
+    assert "2 failed document(s) wait for their next try (dead links and the like), not asked for this run" in (
+        log["night3"].stderr)
+    failed = rows(db, "select url, attempts, transient, wait_days from documents where status = 'failed' order by url")
+    assert [(urlsplit(r["url"]).path, r["attempts"], r["transient"], r["wait_days"]) for r in failed] == [
+        ("/Documents/2024/loi.pdf", 2, 0, 2), ("/Documents/2024/qua-lon.pdf", 2, 0, 2)]
 
 
 def test_documents_are_linked_once_whatever_the_nights(nights):

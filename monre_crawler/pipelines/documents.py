@@ -5,8 +5,10 @@ article that links documents, and one per article whose documents earlier runs c
 
 - only ``http(s)`` links to the portal's own site are fetched (others are counted, not fetched);
 - a document the archive already holds (``documents.status`` ``ok``, ``no_text`` or ``unreadable``) is not
-  requested again, by this run or any later one: it is only linked to the article. Within a run,
-  FilesPipeline itself fetches a URL once, however many articles link it;
+  requested again, by this run or any later one: it is only linked to the article. Nor is a ``failed`` one
+  that waits for its next try (:mod:`monre_crawler.document_retry`: a dead link is asked for again after a
+  growing wait, a transient failure by the next run). Within a run, FilesPipeline itself fetches a URL once,
+  however many articles link it;
 - the request goes through the crawl's downloader, so robots.txt, the delays and AutoThrottle apply, with
   its own size cap (``MONRE_DOCUMENT_MAXSIZE``, 50 MB by default: a bigger file is cut off at the header);
 - what comes back is sniffed (:func:`monre_crawler.documents.sniff`): an HTML page served as ``x.pdf`` is
@@ -15,7 +17,8 @@ article that links documents, and one per article whose documents earlier runs c
   (:func:`monre_crawler.documents.analyse`, bounded), so a big PDF does not stall the crawl;
 - the outcome becomes ``item.documents``, rows the SQLite pipeline writes in the batch after the article
   (``documents`` and ``articles_documents``). A document that could not be fetched or read is stored as ``failed`` with
-  the reason; its article is stored all the same, and later runs try the document again.
+  the reason, whether the failure was ``transient`` and how long it waits (``wait_days``); its article is
+  stored all the same, and later runs try the document again.
 
 Counts go to the crawl stats (``monre/documents/<outcome>``), which the run recorder writes to
 ``crawl_runs.documents``; each failure is one WARNING line naming the document and the reason.
@@ -36,6 +39,7 @@ from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet.threads import deferToThread
 
 from .. import documents
+from ..document_retry import is_due, next_wait_days
 from ..items import DocumentsItem
 from ..extensions import store_of
 from ..schema import DOCUMENT_OK
@@ -61,11 +65,13 @@ class DocumentsPipeline(FilesPipeline):
         super().__init__(store_uri, crawler=crawler)
         settings = crawler.settings
         self.maxsize = settings.getint("MONRE_DOCUMENT_MAXSIZE")
+        self.retry_max_days = settings.getint("MONRE_DOCUMENT_RETRY_MAX_DAYS")
         self.stats = crawler.stats
         self.monre_store: Store | None = None
         self._failures: dict[str, str] = {}  # URL -> why it could not be fetched (media_failed cannot return it)
         self._counted: set[str] = set()  # documents counted and logged by this run
         self._texts: dict[str, str | None] = {}  # URL -> text, until the first item linking it completes
+        self._waited: dict[str, int | None] = {}  # URL -> the wait (days) before this run's try, for the next one
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -87,10 +93,15 @@ class DocumentsPipeline(FilesPipeline):
             self.stats.inc_value("monre/documents/not_fetched_offsite", len(item.attachments) - len(wanted))
         ids = [url_id(a["url"]) for a in wanted]
         states = self.monre_store.document_states(ids)
+        failed = self.monre_store.failed_documents([i for i in ids if states.get(i) == "failed"])
         requests = []
         for attachment, doc_id in zip(wanted, ids):
             if states.get(doc_id) in DOCUMENT_OK:
                 continue
+            before = failed.get(doc_id)
+            if before and not is_due(**before, max_days=self.retry_max_days):
+                continue  # a dead link waiting for its next try: only linked (counted by the spider's start)
+            self._waited.setdefault(attachment["url"], before["wait_days"] if before else None)
             requests.append(Request(
                 attachment["url"], callback=NO_CALLBACK,
                 meta={"download_maxsize": self.maxsize, "download_warnsize": self.maxsize},
@@ -118,7 +129,7 @@ class DocumentsPipeline(FilesPipeline):
         try:
             info_ = await super().media_downloaded(response, request, info, item=item)  # stores the file
         except Exception as exc:  # noqa: BLE001 - cannot write the file: this document fails, not the run
-            return self._failed(request, f"cannot store the file: {exc}")
+            return self._failed(request, f"cannot store the file: {exc}", transient=True)  # ours, not the portal's
         analysis = await maybe_deferred_to_future(
             deferToThread(documents.analyse, response.body, _extension(request.url)))
         # FilesPipeline keeps this result for the whole run (for other articles linking the same URL): the
@@ -186,6 +197,9 @@ class DocumentsPipeline(FilesPipeline):
                 result = {"url": url, "doc_status": "failed", "note": reason, "transient": transient}
             if result is not None and doc_id not in self._counted:  # the first article this run to link it
                 row.update(self._row(result, now))
+                if row["status"] == "failed":
+                    row["transient"] = int(bool(result.get("transient")))
+                    row["wait_days"] = next_wait_days(self._waited.get(url), row["transient"], self.retry_max_days)
                 if result["doc_status"] != "failed":
                     row["text"] = self._texts.pop(url, None)
                 elif result.get("transient"):
@@ -208,6 +222,9 @@ class DocumentsPipeline(FilesPipeline):
             "pages": result.get("pages"),
             "text": None,
             "fetched_at": now if result.get("path") else None,
+            "tried_at": now,
+            "transient": None,  # for a failure: 1 (retried by the next run) or 0 (after wait_days)
+            "wait_days": None,
         }
 
     def _count(self, row: dict, item) -> None:
@@ -217,7 +234,9 @@ class DocumentsPipeline(FilesPipeline):
         self.stats.inc_value(f"monre/documents/{status}")
         where = f"article {item.article_id}"
         if status == "failed":
-            logger.warning("Document not archived (retried next run): %s linked from %s: %s", row["url"], where,
+            retried = "retried next run" if row["transient"] or not row["wait_days"] else (
+                "retried next night" if row["wait_days"] == 1 else f"retried in {row['wait_days']} days")
+            logger.warning("Document not archived (%s): %s linked from %s: %s", retried, row["url"], where,
                            row["note"])
         elif status != "ok":
             logger.info("Document archived without readable text (%s): %s: %s", status, row["url"], row["note"])
