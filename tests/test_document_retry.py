@@ -170,7 +170,8 @@ def test_an_archive_written_before_gets_the_columns_and_retries_its_failed_docum
 @pytest.fixture
 def pipeline(tmp_path):
     crawler = get_crawler(MonreSpider, {"SQLITE_PATH": str(tmp_path / "monre.db"),
-                                        "MONRE_DOCUMENT_RETRY_MAX_DAYS": MONRE_DOCUMENT_RETRY_MAX_DAYS})
+                                        "MONRE_DOCUMENT_RETRY_MAX_DAYS": MONRE_DOCUMENT_RETRY_MAX_DAYS,
+                                        "MONRE_DOCUMENT_MAXSIZE": 30})
     pipe = DocumentsPipeline.from_crawler(crawler)
     pipe.spiderinfo = pipe.SpiderInfo(MonreSpider(base_url=BASE))  # what open_spider sets, without a crawl
     pipe.monre_store = open_store(tmp_path / "monre.db", lock=False)  # what the run recorder holds
@@ -326,3 +327,69 @@ def test_an_archive_written_before_retries_its_failed_documents_then_follows_the
     finally:
         store.close()
     assert (retried, sorted(tomorrow)) == ([FLAKY], [DEAD, FLAKY])
+
+
+# --- which failures are transient (the pipeline's verdict, which the wait follows) ------------------------------
+@pytest.mark.parametrize("status, transient", [
+    (404, False), (410, False), (403, False), (400, False), (408, True), (429, True), (500, True), (503, True),
+])
+def test_an_http_error_is_transient_only_for_the_server_or_the_rate(pipeline, status, transient):
+    import asyncio
+
+    from scrapy.http import Request, Response
+
+    request = Request(f"{BASE}/Documents/a.pdf")
+    result = asyncio.run(pipeline.media_downloaded(Response(request.url, status=status, request=request), request,
+                                                   pipeline.spiderinfo))
+    assert (result["doc_status"], result["note"], result["transient"]) == ("failed", f"HTTP {status}", transient)
+
+
+def test_a_page_instead_of_the_document_is_the_portals_state(pipeline):
+    import asyncio
+
+    from scrapy.http import Request, Response
+
+    request = Request(f"{BASE}/Documents/loi.pdf")
+    response = Response(request.url, body=standin_files.ERROR_PAGE, request=request)
+    result = asyncio.run(pipeline.media_downloaded(response, request, pipeline.spiderinfo))
+    assert result["note"].startswith("not a document") and result["transient"] is False
+
+
+def test_a_file_that_cannot_be_written_here_is_transient(pipeline, monkeypatch):
+    import asyncio
+
+    from scrapy.http import Request, Response
+    from scrapy.pipelines.files import FilesPipeline
+
+    async def disk_full(self, response, request, info, *, item=None):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(FilesPipeline, "media_downloaded", disk_full)
+    request = Request(f"{BASE}/Documents/a.pdf")
+    response = Response(request.url, body=standin_files.by_extension("pdf")[1], request=request)
+    result = asyncio.run(pipeline.media_downloaded(response, request, pipeline.spiderinfo))
+    assert result["note"].startswith("cannot store the file") and result["transient"] is True
+
+
+@pytest.mark.parametrize("error, transient", [
+    ("robots", False), ("size", False), ("size_unannounced", False), ("timeout", True), ("refused", True),
+])
+def test_a_download_error_is_transient_unless_robots_txt_or_the_size_cap_refused_it(pipeline, error, transient):
+    from scrapy.exceptions import DownloadCancelledError, IgnoreRequest
+    from scrapy.http import Request
+    from twisted.internet.error import ConnectionRefusedError, TimeoutError
+    from twisted.python.failure import Failure
+
+    exc = {"robots": IgnoreRequest("Forbidden by robots.txt"),
+           # as Scrapy 2.19 cancels a body over the cap: with a reason when Content-Length announced it …
+           "size": DownloadCancelledError("Expected to receive 300000 bytes which is larger than download max size "
+                                          "(1234) in request <GET x>."),
+           # … and without one when the body reached the cap as it came (no Content-Length)
+           "size_unannounced": DownloadCancelledError(""),
+           "timeout": TimeoutError("took longer than 10 s"),
+           "refused": ConnectionRefusedError("Connection was refused")}[error]
+    request = Request(f"{BASE}/Documents/a.pdf")
+    pipeline.media_failed(Failure(exc), request, pipeline.spiderinfo)
+    assert pipeline._failures[request.url][1] is transient
+    if error.startswith("size"):
+        assert pipeline._failures[request.url][0] == "larger than MONRE_DOCUMENT_MAXSIZE (30 bytes)"

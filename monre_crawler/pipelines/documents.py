@@ -33,7 +33,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from scrapy import Request
-from scrapy.exceptions import IgnoreRequest, NotConfigured
+from scrapy.exceptions import DownloadCancelledError, IgnoreRequest, NotConfigured
 from scrapy.pipelines.files import FilesPipeline
 from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet.threads import deferToThread
@@ -150,7 +150,9 @@ class DocumentsPipeline(FilesPipeline):
         """A download that failed (timeout, refused, over the size cap, robots.txt): note why, for item_completed."""
         reason = failure.getErrorMessage() or failure.type.__name__
         transient = False
-        if "larger than download max size" in reason:
+        if "larger than download max size" in reason or failure.check(DownloadCancelledError):
+            # Scrapy cancels a download over download_maxsize: with its reason when the size was announced
+            # (Content-Length), without one when the cap was reached while receiving the body
             reason = f"larger than MONRE_DOCUMENT_MAXSIZE ({self.maxsize:,} bytes)"
         else:
             # timeouts, refused or reset connections: a loss; robots.txt or another refusal: the portal's choice
