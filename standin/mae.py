@@ -45,6 +45,20 @@ portals; none is on by default:
   listings, articles, ``/van-ban.htm``), which also links ``/van-ban.htm`` (a page of documents, no
   articles of its own).
 
+Later nights (a portal that edits, takes down and fails, each the same in every URL form of an id):
+
+* ``site.edit(article, title=..., body_paragraphs=[...], ...)``: the article's pages show the new text (same
+  id and slug: the URL does not change);
+* ``site.remove(article, how)``: the listings and every other page stop linking it and its id answers
+  ``"404"`` (the "not found" page), ``"home"`` (302 to the home page) or ``"503"`` (a transient failure, not a
+  removal); ``site.restore(article)`` puts it back;
+* ``Portal(site, faults=...)`` / ``portal.set_faults(...)`` (a set of names, or a dict ``{name: parameter}``;
+  none by default): ``fail`` — the ids of the parameter (an iterable of ints) answer 500 in every form;
+  ``moved`` — the home page answers ``301 Location: <parameter>`` (default ``https://mae.gov.vn/``, another
+  host than the stand-in's); ``maintenance`` — every page but ``/robots.txt`` answers 200 with a maintenance
+  notice (no link), its ``<title>`` the parameter (default "Thông báo bảo trì hệ thống");
+  ``robots_disallow`` — ``/robots.txt`` forbids the whole site.
+
 Usage::
 
     site = Site.generate(n_articles=60, seed=0)
@@ -69,8 +83,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import NamedTuple
 from urllib.parse import parse_qs, unquote, urlsplit
 
-__all__ = ["Category", "Document", "Article", "Site", "Portal", "Request", "CATEGORIES",
-           "PRINT_PATH", "slugify", "weekday_vi"]
+__all__ = ["Category", "Document", "Article", "Site", "Portal", "Request", "CATEGORIES", "FAULTS",
+           "PRINT_PATH", "REMOVAL_ANSWERS", "slugify", "weekday_vi"]
 
 PRINT_PATH = "/SMPT_Publishing_UC/KhaiThac/TinTuc/pInTinTuc.aspx"
 DOC_PREFIX = "/noidung/Lists/VBQPPL/Attachments/"
@@ -80,6 +94,10 @@ LAST_DAY = datetime(2026, 11, 25, 21, 0)
 DEFAULT_TODAY = date(2026, 11, 27)
 #: Situations a crawler meets on unknown portals, off by default (see the module docstring).
 OPTIONS = ("banner_h1", "image_teasers", "print_table", "most_read")
+#: How the id of an article taken down answers (``Site.remove``), and the faults a portal serves (``Portal``).
+REMOVAL_ANSWERS = ("404", "home", "503")
+FAULTS = {"fail": (), "moved": "https://mae.gov.vn/", "maintenance": "Thông báo bảo trì hệ thống",
+          "robots_disallow": None}
 
 
 class Category(NamedTuple):
@@ -345,6 +363,7 @@ class Site:
         self._next_id = 19000 + self._rng.randint(0, 400)
         self._next_doc = 480 + self._rng.randint(0, 30)
         self._titles: set[str] = set()
+        self.removed: dict[int, tuple[Article, str]] = {}  # id -> (the article taken down, how it answers)
 
     # -- generation
     @classmethod
@@ -453,6 +472,37 @@ class Site:
             self.articles.append(a)
             self._by_id[aid] = a
         return a
+
+    # -- later nights
+    def edit(self, article: Article, **changes) -> Article:
+        """Change fields of *article* (``title``, ``lead``, ``body_paragraphs`` …); its URL stays the same."""
+        with self.lock:
+            for name, value in changes.items():
+                if not hasattr(article, name) or name in ("id", "slug"):
+                    raise ValueError(f"cannot edit {name!r}")
+                setattr(article, name, value)
+            return article
+
+    def remove(self, article: Article, how: str = "404") -> Article:
+        """Take *article* down: no page links it any more and its id answers as *how* says, in every URL form:
+        ``"404"`` (the "not found" page), ``"home"`` (302 to the home page) or ``"503"`` (a transient failure,
+        which is no removal).  :meth:`restore` puts it back."""
+        if how not in REMOVAL_ANSWERS:
+            raise ValueError(f"how must be one of {REMOVAL_ANSWERS}, not {how!r}")
+        with self.lock:
+            if self._by_id.pop(article.id, None) is not None:
+                self.articles.remove(article)
+            self.removed[article.id] = (article, how)
+            return article
+
+    def restore(self, article: Article) -> Article:
+        """Publish a removed article again: same id, URLs and content, linked as before."""
+        with self.lock:
+            if self.removed.pop(article.id, None) is not None:
+                self.articles.append(article)
+                self.articles.sort(key=lambda a: a.id)
+                self._by_id[article.id] = article
+            return article
 
     # -- queries
     def get(self, article_id: int) -> Article | None:
@@ -849,6 +899,12 @@ def render_static(site: Site, title: str, text: str) -> str:
             + _chrome_bottom())
 
 
+def render_maintenance(title: str) -> str:
+    """A maintenance notice served with 200 for every page (``maintenance`` fault): no menu, no link."""
+    return (_head(title) + f'<body><div class="maintenance"><h1>{_e(title)}</h1>'
+            "<p>Cổng thông tin điện tử đang được nâng cấp. Xin vui lòng quay lại sau.</p></div></body></html>\n")
+
+
 def render_not_found(site: Site) -> str:
     return (_head(f"Không tìm thấy trang - {PORTAL_NAME}") + _chrome_top(site)
             + '<div class="err404"><h1>404</h1><p>Trang bạn tìm không tồn tại hoặc đã bị gỡ bỏ.</p>'
@@ -910,9 +966,11 @@ class Portal:
     log; ``portal.article_requests()`` the logged requests that address an article id.
     """
 
-    def __init__(self, site: Site, host: str = "127.0.0.1", port: int = 0):
+    def __init__(self, site: Site, host: str = "127.0.0.1", port: int = 0, *, faults=None):
         self.site = site
         self._host, self._port = host, port
+        self.faults: dict = {}
+        self.set_faults(faults)
         self._log: list[Request] = []
         self._log_lock = threading.Lock()
         self._server: ThreadingHTTPServer | None = None
@@ -958,6 +1016,16 @@ class Portal:
     def article_requests(self) -> list[Request]:
         return [r for r in self.requests if article_id_of(r.path) is not None]
 
+    def set_faults(self, faults=None) -> None:
+        """Serve with these faults from now on (names, or ``{name: parameter}``; see the module docstring)."""
+        faults = dict(faults) if isinstance(faults, dict) else {name: FAULTS.get(name) for name in faults or ()}
+        unknown = set(faults) - set(FAULTS)
+        if unknown:
+            raise ValueError(f"unknown fault(s) {sorted(unknown)}; known: {sorted(FAULTS)}")
+        self.faults = {name: FAULTS[name] if value is None else value for name, value in faults.items()}
+        if "fail" in self.faults:
+            self.faults["fail"] = frozenset(int(i) for i in self.faults["fail"])
+
     def reset_log(self) -> None:
         with self._log_lock:
             self._log.clear()
@@ -974,11 +1042,27 @@ class Portal:
         path = unquote(split.path)
         low = path.lower()
         query = {k.lower(): v[0] for k, v in parse_qs(split.query, keep_blank_values=True).items()}
+        faults = self.faults
         with site.lock:
             if low == "/robots.txt":
-                return _Response(200, ROBOTS.encode(), "text/plain; charset=utf-8")
+                robots = "User-agent: *\nDisallow: /\n" if "robots_disallow" in faults else ROBOTS
+                return _Response(200, robots.encode(), "text/plain; charset=utf-8")
+            if "maintenance" in faults:
+                return _Response(200, render_maintenance(str(faults["maintenance"])).encode())
             if low in ("/", "/default.aspx", "/trang-chu.htm"):
+                if "moved" in faults:
+                    return _Response(301, headers=(("Location", str(faults["moved"])),))
                 return _Response(200, render_home(site).encode())
+            aid = article_id_of(raw_path)
+            if aid is not None and aid in faults.get("fail", ()):
+                return _Response(500, b"<html><body><h1>500 - Internal server error.</h1></body></html>")
+            if aid is not None and aid in site.removed:
+                how = site.removed[aid][1]
+                if how == "home":
+                    return _Response(302, headers=(("Location", "/"),))
+                if how == "503":
+                    return _Response(503, b"<html><body><h1>Service Unavailable</h1></body></html>")
+                return self._not_found()
             if low == PRINT_PATH.lower():
                 a = site.get(_int(query.get("itemid"), -1))
                 if a is None:

@@ -309,3 +309,55 @@ def test_script_serves_until_stopped():
     finally:
         proc.terminate()
         proc.wait(10)
+
+
+# ---------------------------------------------------------------- later nights: edits, removals, faults
+
+def test_an_edit_shows_in_every_form_under_the_same_url():
+    site = Site.generate(n_articles=12, seed=2)
+    a = site.articles[4]
+    with Portal(site) as p:
+        site.edit(a, title="Tiêu đề đã sửa", body_paragraphs=["Đoạn mới của bài."] + a.body_paragraphs[1:])
+        for path in (a.url, a.category_url_form, a.print_url):
+            page = get_html(p.url + path)
+            assert "Tiêu đề đã sửa" in page and "Đoạn mới của bài." in page, path
+    with pytest.raises(ValueError):
+        site.edit(a, id=1)
+
+
+@pytest.mark.parametrize("how,status,location", [("404", 404, None), ("home", 302, "/"), ("503", 503, None)])
+def test_a_removed_article_answers_as_told_in_every_form_and_is_linked_nowhere(how, status, location):
+    site = Site.generate(n_articles=12, seed=3)
+    a = site.listed()[0]
+    with Portal(site) as p:
+        site.remove(a, how)
+        for path in (a.url, a.category_url_form, a.print_url):
+            got, headers, _ = fetch(p.url + path)
+            assert (got, headers.get("Location")) == (status, location), path
+        pages = [get_html(p.url + path) for path in ("/", f"/{a.category_slug}.htm", site.articles[-1].url)]
+        assert not any(str(a.id) in "".join(hrefs(page)) for page in pages)
+        site.restore(a)
+        assert fetch(p.url + a.url)[0] == 200 and a.link() in hrefs(get_html(p.url + "/"))
+
+
+def test_faults_a_failing_id_a_moved_home_maintenance_and_robots():
+    site = Site.generate(n_articles=12, seed=4)
+    a = site.articles[3]
+    with Portal(site, faults={"fail": {a.id}}) as p:
+        assert [fetch(p.url + path)[0] for path in a.urls] == [500, 500, 500]
+        assert fetch(p.url + site.articles[4].url)[0] == 200
+        p.set_faults({"moved"})
+        status, headers, _ = fetch(p.url + "/")
+        assert (status, headers["Location"]) == (301, "https://mae.gov.vn/")
+        p.set_faults({"maintenance": "Bảo trì"})
+        for path in ("/", a.url, a.print_url, CATEGORIES[0].url):
+            page = get_html(p.url + path)
+            assert "<title>Bảo trì</title>" in page and hrefs(page) == ["/Content/css/bnnmt.min.css?v=2.3.1"], path
+        p.set_faults({"robots_disallow"})
+        rp = urllib.robotparser.RobotFileParser()
+        rp.parse(fetch(p.url + "/robots.txt")[2].decode().splitlines())
+        assert not rp.can_fetch("monre_crawler", p.url + "/")
+        p.set_faults(None)
+        assert fetch(p.url + a.url)[0] == 200
+    with pytest.raises(ValueError):
+        Portal(site, faults={"nonsense"})
