@@ -9,8 +9,9 @@ A run is, in this order of precedence (the first that applies):
 - ``failed`` when the archive could not be written, the portal could not be reached (its home page failed,
   redirects to another site, or robots.txt forbids it), the run ended for any reason other than
   ``finished`` (a SIGTERM gives ``shutdown``), more than ``MONRE_MAX_ERRORS`` errors were logged, or no
-  news was found at all (no category in the home page's menu, or no category listing lists an article): the
-  message says what the portal showed instead (the page's title, the site it redirects to);
+  news was found at all (no category in the home page's menu, or no category listing lists an article;
+  articles fetched again — lost by earlier runs, re-checked — are no news): the message says what the portal
+  showed instead (the page's title, the site it redirects to);
 - ``incomplete`` when it lost a listed article or a listing page (see :mod:`monre_crawler.state`): the
   message names how many and the first few; the lost articles are kept in ``lost_articles`` and the next run
   fetches them again;
@@ -192,7 +193,7 @@ class CrawlRunRecorder:
         if errors > settings.getint("MONRE_MAX_ERRORS"):
             lost = f"; {_losses(state)}" if state.lost else ""
             return "failed", f"{errors} errors, more than MONRE_MAX_ERRORS={settings.getint('MONRE_MAX_ERRORS')}{lost}"
-        if not state.listed and not articles:
+        if not state.news_found():  # the articles fetched again (lost, re-checked) are no news
             return "failed", self._no_news(state, stats.get_value("monre/categories", 0))
         degraded = ""
         if not layouts:
@@ -229,10 +230,9 @@ class CrawlRunRecorder:
     @staticmethod
     def _no_news(state, categories: int) -> str:
         """What the portal showed instead of news, when no listing listed any article."""
-        if not state.menu_categories and state.wanted is None:
+        if not state.found_news_places() and state.wanted is None:
             title = f"its title: {state.home_title!r}" if state.home_title else "it has no title"
-            return (f"no news category in the home page's menu ({title}): is the portal down for maintenance, "
-                    f"or has it moved?")
+            return (f"no {state.news_places} ({title}): is the portal down for maintenance, or has it moved?")
         if state.listing_redirect:
             return (f"the category listings redirect to {for_message(state.listing_redirect, 120)} — the news may "
                     f"have moved")

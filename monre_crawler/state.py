@@ -90,6 +90,20 @@ class CrawlState:
     retrying: set[str] = field(default_factory=set)  # ids of articles lost by earlier runs, fetched again now
     paging: dict[str, Paging] = field(default_factory=dict)  # category -> what its listing pages showed of its size
 
+    # What the home page of the portal shows of its news, in the message of a run that found none (a class
+    # attribute, not a field): a portal found otherwise (mae.gov.vn) names its own.
+    news_places = "news category in the home page's menu"
+
+    def found_news_places(self) -> int:
+        """How many of ``news_places`` the run found: here, the categories of the home page's menu."""
+        return self.menu_categories
+
+    def news_found(self) -> int:
+        """Articles the portal showed as its news in this run: the entries of the listing pages read (stored or
+        not). 0 means a night without news, whatever the articles fetched again (lost by earlier runs,
+        re-checked), which are no news."""
+        return self.listed
+
     @property
     def arguments(self) -> dict:
         """The spider arguments, as ``crawl_runs.args`` records them."""

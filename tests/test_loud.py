@@ -241,3 +241,25 @@ def test_a_title_is_made_fit_for_one_line():
     assert for_message("  A\r\nB\u202e\u200bC\x00 ") == "A B C"
     assert for_message("x" * 100, 10) == "x" * 9 + "…"
     assert for_message(None) == ""
+
+
+@pytest.mark.parametrize("fault", ["maintenance", "empty_listings"])
+def test_a_night_without_news_after_stored_articles_fails(tmp_path, fault):
+    """The articles a night fetches again (re-checks) are no news: a night whose listings are all empty fails as
+    a first night does. And the re-checks wait for the home page's menu: a maintenance notice (served, on a real
+    portal, for every URL) is never taken for the new text of the stored articles."""
+    site = Site.generate(n_articles=6, seed=47)
+    db = tmp_path / "monre.db"
+    with Portal(site) as portal:
+        assert crawl(portal.url, db).returncode == 0
+        portal.set_faults({fault})
+        portal.reset_log()
+        night2 = crawl(portal.url, db, settings={"MONRE_RECHECK_DAYS": "100000"})
+        fetched = portal.article_requests()
+    assert night2.returncode == 1, night2.stderr[-3000:]
+    assert run_row(db, 2)["status"] == "failed"
+    if fault == "maintenance":
+        assert "no news category in the home page's menu" in monre_line(night2) and fetched == []
+    else:
+        assert "no article listed in any of the 12 categories crawled" in monre_line(night2)
+        assert len(fetched) == len(site.articles)  # re-checked, and still no news

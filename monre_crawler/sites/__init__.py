@@ -111,6 +111,11 @@ class Profile:
         start, end = self.article_path
         return path.startswith(start) and path.endswith(end) and path != self.category_path.lower()
 
+    def same_article(self, url: str, other: str) -> bool:
+        """Are these two canonical URLs the same article (a redirect from one to the other moved nothing)?
+        Here: the same path, whatever the query."""
+        return urlsplit(url).path.lower() == urlsplit(other).path.lower()
+
     def keeps_param(self, name: str) -> bool:
         """Whether a query parameter can select content (else canonical URLs drop it)."""
         lowered = name.lower()

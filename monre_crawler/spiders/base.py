@@ -144,8 +144,8 @@ class PortalSpider(RecheckMixin, FailureMixin, AttachmentsMixin, scrapy.Spider):
         for name, url in selected.items():
             yield scrapy.Request(url, callback=self.parse_listing, errback=self.on_error,
                                  cb_kwargs={"category": name, "page": 1, "seen_pages": frozenset()})
-        yield from self._lost_article_requests(set(selected))
-        yield from self._rechecks()
+        if menu:  # the portal's own home page, not a notice: fetch again what was lost, re-check what is stored
+            yield from self._refetches(set(selected))
 
     # --- listings -------------------------------------------------------------------------------------------------
     def parse_listing(self, response, category: str, page: int, seen_pages: frozenset):
@@ -331,19 +331,8 @@ class PortalSpider(RecheckMixin, FailureMixin, AttachmentsMixin, scrapy.Spider):
             self._unreadable(article_id, url, category, "not an HTML page")
             return
         try:
-            if response.meta.get(STORED) and response.meta.get("redirect_urls"):
-                gone = "the home page" if self._is_home(response.url) else (
-                    "an error page" if extract.is_error_page(response, self.profile) else None)
-                if gone:
-                    self._removed(article_id, f"redirected to {gone} ({response.url})")
-                    return
-                moved = canonical_url(response.url, self.base_url, self.profile.keeps_param)
-                if urlsplit(moved).path.lower() != urlsplit(url).path.lower():
-                    # Another page now (not the same one with another query): neither an edit nor a removal.
-                    self.crawler.stats.inc_value("monre/rechecks/moved")
-                    self.logger.warning("Re-checked article %s now redirects to %s: kept as it was", url, moved)
-                    self.state.pending.pop(article_id, None)
-                    return
+            if self._settled_by_redirect(response, article_id, url):  # a re-check: removed, or moved
+                return
             if extract.is_error_page(response, self.profile):
                 yield from self._retry_error_page(response, category, article_id)
                 return

@@ -1,10 +1,12 @@
 """The re-fetching part of :class:`monre_crawler.spiders.base.PortalSpider`: lost articles and re-checks.
 
 :class:`RecheckMixin` is a mixin of :class:`~monre_crawler.spiders.base.PortalSpider` (it uses the spider's
-``store``, ``state``, ``profile`` and ``settings``): at the start of a run it fetches again the articles that
-earlier runs lost (``lost_articles``) and re-checks stored ones — recent ones, or all with ``full=1`` —
-marked :data:`STORED` in the request's meta, so that a page gone from the portal marks its article removed
-(the archive keeps it) and a re-check that fails loses nothing. The module also holds the request
+``store``, ``state``, ``profile`` and ``settings``): at the start of a run (:meth:`RecheckMixin._refetches`,
+once a page has shown the portal) it fetches again the articles that earlier runs lost
+(``lost_articles``) and re-checks stored ones — recent ones, or all with ``full=1`` — marked :data:`STORED` in
+the request's meta, so that a page gone from the portal marks its article removed (the archive keeps it) and a
+re-check that fails loses nothing. Both spiders (``monre``, ``mae``) use it; a spider whose ``parse_article``
+takes other arguments says how in :meth:`RecheckMixin._refetch_kwargs`. The module also holds the request
 priorities and the meta key the spider modules share.
 """
 
@@ -16,7 +18,9 @@ from urllib.parse import urlsplit, urlunsplit
 
 import scrapy
 
+from .. import extract
 from ..listing import ListingEntry
+from ..urls import canonical_url
 
 __all__ = ["ARTICLE_PRIORITY", "RECHECK_PRIORITY", "STORED", "RecheckMixin"]
 
@@ -27,6 +31,21 @@ STORED = "monre_stored"  # request meta: the article is in the archive (a 404 th
 
 class RecheckMixin:
     """Lost articles fetched again, stored ones re-checked, removals (a mixin of ``PortalSpider``)."""
+
+    def _refetches(self, selected: set[str]):
+        """The requests for what the archive knows: the articles earlier runs lost, then the re-checks. Only
+        once a page has shown the portal (monre.gov.vn: the home page's menu; mae.gov.vn: the first page that
+        links articles): a maintenance notice served for every URL would otherwise be taken for the text of every
+        re-checked article. ``selected``: the categories crawled (a lost article of others waits for a run of
+        its categories)."""
+        yield from self._lost_article_requests(selected)
+        yield from self._rechecks()
+
+    def _refetch_kwargs(self, article_id: str, url: str, listing: ListingEntry, category: str | None,
+                        stored: bool) -> dict:
+        """The ``cb_kwargs`` of ``parse_article`` for an article fetched again (``stored``: a re-check of a
+        stored article; else a lost one). A spider whose ``parse_article`` takes others overrides this."""
+        return {"article_id": article_id, "url": url, "category": category, "listing": listing}
 
     def _lost_article_requests(self, selected: set[str]):
         """Articles that earlier runs lost (``lost_articles``), of the categories crawled now: fetched directly,
@@ -43,8 +62,8 @@ class RecheckMixin:
             self.state.pending[article_id] = list(categories)
             self.crawler.stats.inc_value("monre/lost/retried")
             yield scrapy.Request(url, callback=self.parse_article, errback=self.on_error, priority=ARTICLE_PRIORITY,
-                                 cb_kwargs={"article_id": article_id, "url": url, "category": (categories or [None])[0],
-                                            "listing": ListingEntry(url, "", "")})
+                                 cb_kwargs=self._refetch_kwargs(article_id, url, ListingEntry(url, "", ""),
+                                                                (categories or [None])[0], stored=False))
 
     def _rechecks(self):
         """Fetch stored articles again: recent ones (incremental run) or all (``full=1``)."""
@@ -68,8 +87,26 @@ class RecheckMixin:
             # the duplicate filter would drop that redirect, and the removal, in silence.
             yield scrapy.Request(url, callback=self.parse_article, errback=self.on_error, priority=RECHECK_PRIORITY,
                                  meta={STORED: True}, dont_filter=True,
-                                 cb_kwargs={"article_id": article_id, "url": url, "category": None,
-                                            "listing": listing})
+                                 cb_kwargs=self._refetch_kwargs(article_id, url, listing, None, stored=True))
+
+    def _settled_by_redirect(self, response, article_id: str, url: str) -> bool:
+        """A re-checked article (``url``) that answered through a redirect: True when the redirect settles it —
+        to the home page or an error page (removed), or to another article (moved: kept as it was, neither an
+        edit nor a removal). False for anything else (not a re-check, no redirect, the same article)."""
+        if not (response.meta.get(STORED) and response.meta.get("redirect_urls")):
+            return False
+        gone = "the home page" if self._is_home(response.url) else (
+            "an error page" if extract.is_error_page(response, self.profile) else None)
+        if gone:
+            self._removed(article_id, f"redirected to {gone} ({response.url})")
+            return True
+        moved = canonical_url(response.url, self.base_url, self.profile.keeps_param)
+        if self.profile.same_article(moved, url):
+            return False
+        self.crawler.stats.inc_value("monre/rechecks/moved")
+        self.logger.warning("Re-checked article %s now redirects to %s: kept as it was", url, moved)
+        self.state.pending.pop(article_id, None)
+        return True
 
     def _removed(self, article_id: str, detail: str) -> None:
         """A stored article is gone from the portal: mark it removed (the archive keeps it)."""
