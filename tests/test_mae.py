@@ -16,11 +16,13 @@ import subprocess
 import sys
 import threading
 from collections import Counter
+from datetime import datetime, timedelta, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
 
 import pytest
 
+from monre_crawler.settings import MONRE_RECHECK_DAYS
 from monre_crawler.sites import mae as profile
 from standin.mae import Portal, Site
 
@@ -45,6 +47,10 @@ def nights(tmp_path_factory):
         log["after1"] = {r["id"]: r for r in rows(db, "select * from articles")}
         log["max1"] = max(a.id for a in site.articles)
 
+        # the stored articles a nightly run re-checks (README "Edits and removals"): published in the window
+        since = (datetime.now(timezone.utc) - timedelta(days=MONRE_RECHECK_DAYS)).strftime("%Y-%m-%d")
+        log["rechecked"] = {profile.key_item(r["id"]) for r in log["after1"].values()
+                            if (r["published_at"] or r["first_seen_at"]) >= since}
         portal.reset_log()
         hidden = site.publish(1, reach="hidden")  # linked from nowhere: only the backfill of new ids finds it
         listed = site.publish(5)
@@ -215,13 +221,14 @@ def test_second_night_exits_zero(nights):
     assert result.returncode == 0, result.stderr[-3000:]
 
 
-def test_second_night_fetches_only_the_new_articles(nights):
+def test_second_night_fetches_only_the_new_articles_and_the_rechecks(nights):
     site, db, log = nights
     new = {a.id for a in log["new"]}
     fetched = log["night2_ids"]
     gaps_above = {i for i in site.missing_ids() if i > log["max1"]}
-    assert new <= set(fetched) and all(fetched[i] == 1 for i in new)
-    assert set(fetched) - new <= gaps_above  # the backfill of new ids probes the gaps between them (404)
+    assert new | log["rechecked"] <= set(fetched) and all(fetched[i] == 1 for i in new | log["rechecked"])
+    # the backfill of new ids probes the gaps between them (404); the stored articles of the re-check window
+    assert set(fetched) - new - log["rechecked"] <= gaps_above
     assert all(r.status == 404 for r in log["night2_requests"] if profile.article_id(r.path) in gaps_above)
 
 

@@ -104,6 +104,11 @@ DROPPED_PARAMS = frozenset({"source"})  # GUESS: SharePoint's back-link paramete
 DROPPED_PARAM_PREFIXES = ("utm_",)
 NEVER = re.compile(r"(?!)")  # the id is the identity: no URL is a "repost" of another
 DEFAULT_ENCODING = "utf-8"  # GUESS
+# GUESS: how the portal answers for an article it took down. Nobody has seen one; as on monre.gov.vn (SharePoint),
+# the spider's re-checks take for a removal a 404 or 410 in any URL form, and a redirect to the home page
+# (``HOME_PATH``, ``/default.aspx``, ``/Pages/default.aspx``) or to an error page (``ERROR_PAGE_MARKERS``); a
+# redirect to another URL form of the same id (``MaeProfile.same_article``) is the same article, to another id a
+# moved page (kept as it was); a 5xx or a timeout is a failed re-check, never a removal.
 # GUESS: document titles of print views and other pages that name no article (folded: no marks, lower case).
 # The title fallback never takes them; the spider also learns the ``<title>``s repeated on several pages.
 GENERIC_TITLES = frozenset({"in tin bai", "in bai viet", "in trang", "ban in", "print", "print view"})
@@ -115,6 +120,10 @@ class MaeProfile(Profile):
 
     def is_article_url(self, url: str) -> bool:
         return is_article_url(url)
+
+    def same_article(self, url: str, other: str) -> bool:
+        """The same id, whatever the URL form (a category form or a wrong slug redirected to the short form)."""
+        return article_id(url) is not None and article_id(url) == article_id(other)
 
 
 # The listing and menu fields of the shared profile are not used: the mae spider finds sections and pages by
@@ -172,6 +181,11 @@ def print_url(base_url: str, item_id: int) -> str:
 def article_key(item_id: int) -> str:
     """The archive's key of an article of this portal: its numeric id (``mae-19022``), whatever URL linked it."""
     return f"mae-{item_id}"
+
+
+def key_item(key: str) -> int:
+    """The numeric id of an archive key: ``mae-19022`` -> 19022."""
+    return int(key.removeprefix("mae-"))
 
 
 def section_slug(url: str) -> str:

@@ -28,7 +28,7 @@ from .failures import PERMANENT_STATUSES
 from .mae_backfill import PrintViewBackfill
 from .mae_sections import SectionPages
 from .mae_state import MaeCrawlState, state_key  # noqa: F401 - state_key: callers read it from here
-from .rechecks import ARTICLE_PRIORITY
+from .rechecks import ARTICLE_PRIORITY, STORED
 
 FRAME_SAMPLE = 50  # article pages whose boxes of links (and distinct <title>s) are noted: enough to know the frame
 BACKFILL_MODES = ("auto", "new", "all", "off")
@@ -59,10 +59,10 @@ class MaeSpider(SectionPages, PrintViewBackfill, PortalSpider):
         to case or diacritics. Default: every section. (Articles linked from the home page or from other
         articles, and the backfill, are not limited by it.)
     ``full``
-        ``1`` to fetch every linked article again and update the ones whose content changed; ``0`` (default)
-        for an incremental run: only articles not stored yet, and a section's paging stops at the first page
-        whose articles are all stored (once that section has been read to its end by a completed run). The
-        backfill skips stored ids either way.
+        ``1`` to fetch every stored article of mae.gov.vn again (re-checked: linked or not) and every linked one,
+        and update the ones whose content changed; ``0`` (default) for an incremental run: only articles not
+        stored yet, and a section's paging stops at the first page whose articles are all stored (once that
+        section has been read to its end by a completed run). The backfill skips stored ids either way.
     ``backfill``
         Which ids to probe through the print view once the links are exhausted (ids stored or fetched in this
         run are always skipped): ``all`` — from the highest id seen down to the portal's first item, bounded by
@@ -71,6 +71,14 @@ class MaeSpider(SectionPages, PrintViewBackfill, PortalSpider):
         a number ``N`` — the ``N`` ids below the highest seen; ``off``; ``auto`` — ``all`` until a run has
         completed a whole backfill (the first full crawl, resumed by the next nights if it is cut short), then
         ``new``. Default: the ``MAE_BACKFILL`` setting (``auto``).
+
+    As the ``monre`` spider does (:class:`~monre_crawler.spiders.rechecks.RecheckMixin`), once a page links
+    articles, every run fetches again the articles earlier runs lost (``lost_articles``: in the URL form they were
+    lost under, the print view included) and re-checks stored ones: an incremental run those published within the
+    last ``MONRE_RECHECK_DAYS`` days (undated ones: first stored within them) and those marked removed that a page
+    links again; ``full=1`` all of them. A re-checked article that answers 404/410 or is redirected to the home
+    page or an error page is marked removed (a guess of how mae.gov.vn removes, see :mod:`~monre_crawler.sites.mae`);
+    a 5xx or a timeout is an error of the run, not a removal.
     """
 
     name = "mae"
@@ -111,13 +119,10 @@ class MaeSpider(SectionPages, PrintViewBackfill, PortalSpider):
         return spider
 
     async def start(self):
-        self.store = store_of(self.crawler)
         # The highest id stored before this run: the nightly backfill ("new") probes only the ids above it.
-        self.state.stored_max_before = self.store.highest_item_id("mae-") or 0
-        yield scrapy.Request(self.base_url + self.profile.home_path, callback=self.parse_home, errback=self.on_error,
-                             dont_filter=True)
-        for document in self.documents_to_retry():
-            yield document
+        self.state.stored_max_before = store_of(self.crawler).highest_item_id("mae-") or 0
+        async for request in super().start():  # the home page (a redirect off the site noted, not followed)
+            yield request
 
     # --- links -------------------------------------------------------------------------------------------------
     def _article_links(self, links):
@@ -134,9 +139,13 @@ class MaeSpider(SectionPages, PrintViewBackfill, PortalSpider):
         if not found:
             return
         state = self.state
+        if not state.refetching:  # the first page linking articles shows the portal (not a notice served for every
+            state.refetching = True  # URL): fetch again what earlier runs lost, then re-check what is stored
+            yield from self._refetches(set(state.sections.values()))
         known = self.store.known_ids(sorted({site.article_key(i) for i, _, _ in found}))
         state.linked.setdefault(via, set()).update(i for i, _, _ in found)
         state.listed += len(found)  # news found (a night that finds none fails)
+        removed = self.store.removed_ids(known) if known else set()  # linked again: fetched, they may be back
         sighted, aliases, primaries = [], {}, {}
         for item, url, text in found:
             key = site.article_key(item)
@@ -150,18 +159,22 @@ class MaeSpider(SectionPages, PrintViewBackfill, PortalSpider):
                 self.crawler.stats.inc_value("monre/duplicates/listed_again")
                 state.pending[key] += [n for n in names if n not in state.pending[key]]
                 continue
+            if key in state.lost and any([state.listed_again(key, n) for n in names or [None]]):
+                continue  # lost earlier in this run: not fetched twice, and the sections linking it are not done
             if key in known or item in state.fetched:
                 sighted += [(name, key) for name in names]
                 if new_form and key in known:
                     aliases.setdefault(key, []).append(url)
                     if site.is_short_form(url):
                         primaries[key] = url
-                if not self.full or item in state.fetched:
+                if (not self.full and key not in removed) or item in state.fetched:
                     continue
             state.fetched.add(item)
             state.pending[key] = names
             state.found_by[via] += 1
+            stored = key in known  # a 404 then means removed (and a redirect home is not filtered as a duplicate)
             yield scrapy.Request(url, callback=self.parse_article, errback=self.on_error, priority=ARTICLE_PRIORITY,
+                                 meta={STORED: stored}, dont_filter=stored,
                                  cb_kwargs={"article_id": key, "item": item, "via": via, "link_text": text})
         for name, key in sighted:
             yield ListingSighting(category=name, article_ids=[key])
@@ -181,7 +194,7 @@ class MaeSpider(SectionPages, PrintViewBackfill, PortalSpider):
         self._note_boxes(response, "home")
         self._count_page_texts(response)
         links = discovery.links(response)
-        yield from self._follow(self._article_links(links), "home")
+        found = self._article_links(links)
         candidates: dict[str, str] = {}
         for link in links:
             if site.is_section_candidate(link.url, self.host):
@@ -200,15 +213,25 @@ class MaeSpider(SectionPages, PrintViewBackfill, PortalSpider):
             if missing:
                 self.logger.warning("Not linked from the home page: %s", ", ".join(sorted(missing)))
         self.state.menu_categories = len(candidates)
+        names = {site.section_slug(url): text or site.section_slug(url) for url, text in candidates.items()}
+        for slug, name in names.items():
+            self.state.sections.setdefault(slug, name)
+        if not found and not candidates:
+            self.logger.error("No section or article link on the home page (its title: %r): has the portal changed?",
+                              self.state.home_title or "")
+        yield from self._follow(found, "home")
         for url, text in candidates.items():
             name = text or site.section_slug(url)
-            self.state.sections.setdefault(site.section_slug(url), name)
             yield scrapy.Request(url, callback=self.parse_section, errback=self.on_error,
                                  cb_kwargs={"category": name, "page": 1, "seen_pages": frozenset(),
                                             "visited": frozenset({url})})
 
     # --- articles ----------------------------------------------------------------------------------------------
-    def parse_article(self, response, article_id: str, item: int, via: str, link_text: str = ""):
+    def parse_article(self, response, article_id: str, item: int, via: str, link_text: str = "",
+                      listing_date: str = ""):
+        """An article page or print view; ``via``: the discovery that linked it, ``backfill`` (a print view probed
+        by id), ``lost`` (lost by an earlier run) or ``recheck`` (stored: re-checked); ``listing_date``: a
+        re-check's stored date."""
         fetched, response = response.url, self._with_encoding(response)
         state = self.state
         if response is None:
@@ -216,6 +239,8 @@ class MaeSpider(SectionPages, PrintViewBackfill, PortalSpider):
                 self._probed(item, None)
             self._unreadable(article_id, fetched, None, "not an HTML page")
             return
+        if self._settled_by_redirect(response, article_id, (response.meta.get("redirect_urls") or [fetched])[0]):
+            return  # a re-check redirected to the home page or an error page (removed), or to another article
         if extract.is_error_page(response, self.profile):
             if via == "backfill":  # an id without an item, answered with a page that says so
                 self._probed(item, False)
@@ -247,7 +272,8 @@ class MaeSpider(SectionPages, PrintViewBackfill, PortalSpider):
             if name and name not in categories:
                 categories.append(name)
         article = ArticleItem(id=article_id, url=url, portal=self.profile.portal, categories=categories,
-                              aliases=ranked[1:] + ([printed] if url != printed else []))
+                              aliases=ranked[1:] + ([printed] if url != printed else []),
+                              listing_date_text=listing_date)
         try:  # a page that breaks a parser costs that page, never the run
             if via != "backfill":
                 state.articles_read += 1
@@ -258,8 +284,9 @@ class MaeSpider(SectionPages, PrintViewBackfill, PortalSpider):
                     clean(h) for h in response.css("h1, h2, h3, h4, b, strong").xpath("string()").getall()}:
                 # a <title> that none of the page's headings prints: generic when repeated
                 state.count_texts(state.doc_titles, [fold(title)])
-            extract.extract_article(response, listing_title=state.hints.get(item) or link_text, profile=self.profile,
-                                    into=article, site_texts=state.site_texts())
+            extract.extract_article(response, listing_title=state.hints.get(item) or link_text,
+                                    listing_date=listing_date, profile=self.profile, into=article,
+                                    site_texts=state.site_texts())
         except Exception as exc:
             if via == "backfill":
                 self._probed(item, None)
@@ -275,6 +302,16 @@ class MaeSpider(SectionPages, PrintViewBackfill, PortalSpider):
         state.pending.pop(article_id, None)
         yield article
         yield from self.documents_of(article)
+
+    def _refetch_kwargs(self, article_id, url, listing, category, stored) -> dict:
+        """An article the archive knows, fetched again (lost by an earlier run, or ``stored``: re-checked) under its
+        URL: one request for its id in this run, whatever form links it meanwhile."""
+        item = site.key_item(article_id)
+        self.state.fetched.add(item)
+        if site.is_article_url(url):  # not the print view, which every article has anyway (its alias)
+            self.state.forms.setdefault(item, set()).add(url)
+        return {"article_id": article_id, "item": item, "via": "recheck" if stored else "lost",
+                "link_text": listing.title, "listing_date": listing.date_text}
 
     def _named_article(self, response) -> str | None:
         """The article URL a print view names as its own (``rel=canonical``, ``og:url``), if any."""

@@ -57,6 +57,16 @@ class MaeCrawlState(CrawlState):
         print view's generic one)."""
         return frozenset(self.repeated)
     probes: Backfill | None = None
+    refetching: bool = False  # a page linked articles: the lost and re-checked articles are requested
+    news_places = "section or article link on the home page"  # what a home page of the portal shows
+
+    def found_news_places(self) -> int:
+        """Sections that listed articles, and articles the home page linked."""
+        return len(self.categories_started) + len(self.linked.get("home", ()))
+
+    def news_found(self) -> int:
+        """The article links read (stored or not), and the articles the backfill found by id."""
+        return self.listed + self.found_by["backfill"]
 
     @property
     def arguments(self) -> dict:
