@@ -67,6 +67,8 @@ EXTENSIONS = {  # Scrapy: {}
     "monre_crawler.progress.CrawlProgress": 520,
 }
 DOWNLOADER_MIDDLEWARES = {  # Scrapy: {}
+    # a redirect off the site is not followed even for a dont_filter request (a re-check); before robots.txt (100)
+    "monre_crawler.offsite.OffsiteRedirectGuard": 90,
     "monre_crawler.middlewares.RetryBackoffMiddleware": 560,
     # Scrapy's meta refresh (580), except that a refresh to javascript:… no longer fails the article
     "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,

@@ -50,8 +50,9 @@ Later nights (a portal that edits, takes down and fails, each the same in every 
 * ``site.edit(article, title=..., body_paragraphs=[...], ...)``: the article's pages show the new text (same
   id and slug: the URL does not change);
 * ``site.remove(article, how)``: the listings and every other page stop linking it and its id answers
-  ``"404"`` (the "not found" page), ``"home"`` (302 to the home page) or ``"503"`` (a transient failure, not a
-  removal); ``site.restore(article)`` puts it back;
+  ``"404"`` (the "not found" page), ``"home"`` (302 to the home page), ``"503"`` (a transient failure, not a
+  removal) or ``"offsite"`` (302 to the same path on ``http://example.invalid``, another site);
+  ``site.restore(article)`` puts it back;
 * ``Portal(site, faults=...)`` / ``portal.set_faults(...)`` (a set of names, or a dict ``{name: parameter}``;
   none by default): ``fail`` — the ids of the parameter (an iterable of ints) answer 500 in every form;
   ``moved`` — the home page answers ``301 Location: <parameter>`` (default ``https://mae.gov.vn/``, another
@@ -95,7 +96,7 @@ DEFAULT_TODAY = date(2026, 11, 27)
 #: Situations a crawler meets on unknown portals, off by default (see the module docstring).
 OPTIONS = ("banner_h1", "image_teasers", "print_table", "most_read")
 #: How the id of an article taken down answers (``Site.remove``), and the faults a portal serves (``Portal``).
-REMOVAL_ANSWERS = ("404", "home", "503")
+REMOVAL_ANSWERS = ("404", "home", "503", "offsite")
 FAULTS = {"fail": (), "moved": "https://mae.gov.vn/", "maintenance": "Thông báo bảo trì hệ thống",
           "robots_disallow": None}
 
@@ -485,8 +486,9 @@ class Site:
 
     def remove(self, article: Article, how: str = "404") -> Article:
         """Take *article* down: no page links it any more and its id answers as *how* says, in every URL form:
-        ``"404"`` (the "not found" page), ``"home"`` (302 to the home page) or ``"503"`` (a transient failure,
-        which is no removal).  :meth:`restore` puts it back."""
+        ``"404"`` (the "not found" page), ``"home"`` (302 to the home page), ``"503"`` (a transient failure,
+        which is no removal) or ``"offsite"`` (302 to the same path on ``http://example.invalid``).
+        :meth:`restore` puts it back."""
         if how not in REMOVAL_ANSWERS:
             raise ValueError(f"how must be one of {REMOVAL_ANSWERS}, not {how!r}")
         with self.lock:
@@ -1062,6 +1064,8 @@ class Portal:
                     return _Response(302, headers=(("Location", "/"),))
                 if how == "503":
                     return _Response(503, b"<html><body><h1>Service Unavailable</h1></body></html>")
+                if how == "offsite":
+                    return _Response(302, headers=(("Location", "http://example.invalid" + raw_path),))
                 return self._not_found()
             if low == PRINT_PATH.lower():
                 a = site.get(_int(query.get("itemid"), -1))

@@ -5,7 +5,8 @@ version and marks a removed one; ``full=1`` re-checks them all.
 Four nights of the real ``scrapy crawl mae`` over HTTP against the stand-in of mae.gov.vn (``standin/mae.py``),
 read back from SQLite. Night 1 stores everything. Night 2 (incremental): one recent article has its title and a
 paragraph edited, one answers 404, one redirects to the home page, one answers 503 (transient), one old article
-(outside the window) is edited and another removed; the header's date changes on every page. Night 3
+(outside the window) is edited and another removed, one redirects to another site; the header's date changes
+on every page. Night 3
 (``full=1``): the old ones are re-checked too; the 404 one is back. Night 4 (incremental): the old removed one is
 back and linked again.
 """
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import json
 from datetime import datetime, timedelta, timezone
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -38,17 +40,17 @@ def nights(tmp_path_factory):
     site = Site.generate(n_articles=10, seed=31)
     site.today = crawl_day() - timedelta(days=1)
     printed = site.publish(1, reach="hidden")[0]  # linked from nowhere: stored under its print view
-    recent = site.publish(5) + [printed]
+    recent = site.publish(6) + [printed]
     site.today = crawl_day()
     db = tmp_path_factory.mktemp("mae-history") / "monre.db"
     since = (datetime.now(timezone.utc) - timedelta(days=MONRE_RECHECK_DAYS)).strftime("%Y-%m-%d")
     old = [a for a in site.articles if a.published_at.strftime("%Y-%m-%d") < since and a.reach == "listing"]
-    edited, gone_404, gone_home, flaky, unchanged, _ = recent
+    edited, gone_404, gone_home, flaky, unchanged, offsite, _ = recent
     # the old removed one is on the home page (its category's box): linked again once it is back
     old_removed = next(a for a in old if a in site.home_articles())
     old_edited = next(a for a in old if a is not old_removed)
     out = {"site": site, "db": db, "recent": recent, "edited": edited, "gone_404": gone_404, "gone_home": gone_home,
-           "flaky": flaky, "unchanged": unchanged, "printed": printed, "old_edited": old_edited,
+           "flaky": flaky, "unchanged": unchanged, "offsite": offsite, "printed": printed, "old_edited": old_edited,
            "old_removed": old_removed, "n_articles": len(site.articles)}
     with Portal(site) as portal:
         out["night1"] = crawl(portal.url, db, spider="mae", settings=FAST)
@@ -64,6 +66,7 @@ def nights(tmp_path_factory):
         site.remove(gone_404, "404")
         site.remove(gone_home, "home")
         site.remove(flaky, "503")
+        site.remove(offsite, "offsite")
         site.remove(old_removed, "404")
         portal.reset_log()
         out["night2"] = crawl(portal.url, db, spider="mae", settings=FAST)
@@ -179,3 +182,14 @@ def test_night_4_a_removed_article_linked_again_is_fetched_and_reappears(nights)
 ])
 def test_a_redirect_to_another_form_of_the_same_id_is_the_same_article(url, other, same):
     assert profile.PROFILE.same_article(url, other) is same
+
+
+def test_a_recheck_redirected_to_another_site_is_not_followed_and_keeps_the_article(nights):
+    """Re-checks bypass the duplicate filter (a redirect to the home page must not be dropped); a redirect off
+    the portal is still not followed: the other site is not contacted, the article is kept as it was."""
+    offsite = nights["offsite"]
+    assert nights["night2_rows"][key(offsite)] | {"last_seen_at": None} == \
+        nights["night1_rows"][key(offsite)] | {"last_seen_at": None}
+    stderr, path = nights["night2"].stderr, urlsplit(nights["night1_rows"][key(offsite)]["url"]).path
+    assert f"Not followed: http://example.invalid{path} (redirected from " in stderr
+    assert "example.invalid" not in stderr.replace(f"Not followed: http://example.invalid{path}", "")

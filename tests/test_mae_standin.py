@@ -325,7 +325,8 @@ def test_an_edit_shows_in_every_form_under_the_same_url():
         site.edit(a, id=1)
 
 
-@pytest.mark.parametrize("how,status,location", [("404", 404, None), ("home", 302, "/"), ("503", 503, None)])
+@pytest.mark.parametrize("how,status,location", [("404", 404, None), ("home", 302, "/"), ("503", 503, None),
+                                                 ("offsite", 302, "http://example.invalid{path}")])
 def test_a_removed_article_answers_as_told_in_every_form_and_is_linked_nowhere(how, status, location):
     site = Site.generate(n_articles=12, seed=3)
     a = site.listed()[0]
@@ -333,7 +334,7 @@ def test_a_removed_article_answers_as_told_in_every_form_and_is_linked_nowhere(h
         site.remove(a, how)
         for path in (a.url, a.category_url_form, a.print_url):
             got, headers, _ = fetch(p.url + path)
-            assert (got, headers.get("Location")) == (status, location), path
+            assert (got, headers.get("Location")) == (status, location and location.format(path=path)), path
         pages = [get_html(p.url + path) for path in ("/", f"/{a.category_slug}.htm", site.articles[-1].url)]
         assert not any(str(a.id) in "".join(hrefs(page)) for page in pages)
         site.restore(a)
