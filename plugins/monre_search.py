@@ -34,12 +34,14 @@ import re
 import sqlite3
 import unicodedata
 from collections import Counter
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from datasette import hookimpl
 from datasette.database import QueryInterrupted
 from datasette.facets import ColumnFacet, Facet
 from datasette.filters import FilterArguments
-from datasette.utils import path_with_added_args, path_with_removed_args
+from datasette.utils import (compound_keys_after_sql, escape_sqlite, path_with_added_args, path_with_removed_args,
+                             urlsafe_components)
 
 DATABASE = "monre"
 TABLE = "articles"
@@ -113,12 +115,6 @@ def filters_from_request(request, database, table, datasette):
     return inner
 
 
-def _monre_filtered(facet: Facet) -> bool:
-    """Is the page filtered by a search or a category (this plugin's filters)?"""
-    params = facet.params if isinstance(facet.params, dict) else {}
-    return facet.table == TABLE and any(key.startswith(("monre_search", "monre_category")) for key in params)
-
-
 SEARCH_CLAUSE = f"+rowid in (select rowid from {FTS} where {FTS} match :monre_search)"
 _GROUPED = ("select 'portal' as facet, portal as value, count(*) as n from selected "
             "where portal is not null group by portal "
@@ -136,12 +132,89 @@ _WHOLE = (f"select 'portal' as facet, portal as value, count(*) as n from {TABLE
           f"union all select 'lists', categories, count(*) from {TABLE} group by categories")
 
 
-def _only_search(facet: Facet) -> bool:
-    """Is the page's selection the search alone (no other filter, no next-page keyset)?"""
-    params = facet.params if isinstance(facet.params, dict) else {}
-    return (set(params) == {"monre_search"}
-            and facet.sql.rstrip().endswith(f"from {TABLE} where {SEARCH_CLAUSE}")
-            and facet.sql.count(" where ") == 1 + SEARCH_CLAUSE.count(" where "))
+# The selection is read from the date index, which holds the four facet columns: for a filter on another
+# indexed column (``source = …``) SQLite would otherwise read that column's index, then every selected row.
+BY_DATE = "indexed by articles_by_date"
+
+
+def _keyset(facet: Facet, pks: list[str]) -> tuple[str, list[str]] | None:
+    """The clause (and its parameters) Datasette added to the page's SQL for ``?_next=``: "the rows after
+    the cursor". Rebuilt as Datasette 0.65 builds it (``TableView``), so that it is only ever removed when
+    found exactly at the end of the facet's SQL."""
+    request = facet.request
+    token = request.args.get("_next")
+    if not token or not pks:
+        return None
+    meta = facet.ds.table_metadata(facet.database, facet.table) or {}
+    sort, sort_desc = request.args.get("_sort"), request.args.get("_sort_desc")
+    if not sort and not sort_desc:
+        sort, sort_desc = meta.get("sort"), meta.get("sort_desc")
+    components = urlsafe_components(token)
+    sort_value = None
+    if (sort or sort_desc) and len(components) > 1:
+        sort_value = components[0]
+        if token.split(",")[0] == "$null":
+            sort_value = None
+        components = components[1:]
+    if len(components) != len(pks):
+        return None
+    names = list(facet.params)
+    first = len(names) - len(pks) - (1 if (sort or sort_desc) and sort_value is not None else 0)
+    if first < 0:
+        return None
+    by_pk = compound_keys_after_sql(pks, first)
+    used = [f"p{first + i}" for i in range(len(pks))]
+    if not (sort or sort_desc):
+        clause = by_pk
+    elif sort_value is None:
+        column = escape_sqlite(sort_desc or sort)
+        clause = (f"({column} is null and {by_pk})" if sort_desc
+                  else f"({column} is not null or ({column} is null and {by_pk}))")
+    else:
+        column, p = escape_sqlite(sort or sort_desc), len(names) - 1
+        extra = "" if sort else f" or {column} is null"
+        clause = f"({column} {'>' if sort else '<'} :p{p}{extra} or ({column} = :p{p} and {by_pk}))"
+        used.append(f"p{p}")
+    if names[-len(used):] != used and sorted(names[-len(used):]) != sorted(used):
+        return None
+    return clause, used
+
+
+async def _whole_selection(facet: Facet) -> tuple[str, dict]:
+    """The facet's SQL and parameters without the next-page cursor: the facets of every page of a selection
+    count the whole selection, as its row count does (Datasette 0.65 counts only the rows after the cursor)."""
+    sql, params = facet.sql, dict(facet.params) if isinstance(facet.params, dict) else {}
+    if facet.table != TABLE or not facet.request.args.get("_next"):
+        return sql, params
+    db = facet.ds.get_database(facet.database)
+    found = _keyset(facet, await db.primary_keys(facet.table))
+    if found is None:
+        return sql, params
+    clause, used = found
+    body = sql.rstrip()
+    for joint in (" and ", "where "):
+        if body.endswith(joint + clause):
+            sql = body[:-len(joint + clause)] + " "
+            for name in used:
+                params.pop(name, None)
+            return sql, params
+    return facet.sql, params
+
+
+def _without_cursor(url: str) -> str:
+    """A facet's link without ``_next``."""
+    parts = urlsplit(url)
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k != "_next"]
+    return urlunsplit(parts._replace(query=urlencode(query)))
+
+
+def _where(sql: str) -> str | None:
+    """The condition of a facet's SQL (``select … from articles where C``), or None when it has none."""
+    marker = f" from {TABLE} where "
+    at = sql.find(marker)
+    if not sql.startswith("select ") or at < 0:
+        return None
+    return sql[at + len(marker):].strip() or None
 
 
 def _tally(rows) -> dict:
@@ -151,42 +224,51 @@ def _tally(rows) -> dict:
     return counts
 
 
-async def _grouped(facet: Facet) -> dict:
-    """The four counts of the page's selection, as lists of categories (see ``_selection_counts``)."""
+async def _grouped(facet: Facet, sql: str, params: dict) -> dict:
+    """The four counts of the selection ``sql`` selects, categories as lists (see ``_selection_counts``)."""
     limit = facet.ds.setting("facet_time_limit_ms")
-    if _only_search(facet):
-        shares = await facet.ds.execute(
-            facet.database, f"select (select count(*) from {FTS} where {FTS} match :monre_search), "
-            f"(select count(*) from {TABLE})", facet.params, custom_time_limit=limit)
-        matched, total = shares.rows[0]
-        if 2 * matched > total:  # most of the archive: count what the search leaves out, and subtract
-            left_out = facet.sql.rstrip()[:-len(SEARCH_CLAUSE)] + SEARCH_CLAUSE.replace(" in ", " not in ", 1)
-            sql = (f"with selected as materialized (select portal, source, published_at, categories "
-                   f"from ({left_out})) select 'left_out' as part, * from ({_GROUPED}) "
-                   f"union all select 'whole', * from ({_WHOLE})")
-            rows = await facet.ds.execute(facet.database, sql, facet.params, truncate=False, custom_time_limit=limit)
+    where = _where(sql)
+    if where is not None:
+        found = await facet.ds.execute(facet.database, "select count(*) from sqlite_master where type = 'index' "
+                                       "and name = 'articles_by_date'")
+        by_date = BY_DATE if found.rows[0][0] else ""  # (an archive without it: SQLite chooses)
+        if where == SEARCH_CLAUSE and set(params) == {"monre_search"}:  # the search alone: the index counts
+            share = f"select (select count(*) from {FTS} where {FTS} match :monre_search), (select count(*) from {TABLE})"
+        else:
+            share = f"select (select count(*) from ({sql})), (select count(*) from {TABLE})"
+        selected, total = (await facet.ds.execute(facet.database, share, params, custom_time_limit=limit)).rows[0]
+        if 2 * selected > total:  # most of the archive: count what the selection leaves out, and subtract
+            left_out = (f"select portal, source, published_at, categories from {TABLE} {by_date} "
+                        f"where not coalesce(({where}), 0)")
+            query = (f"with selected as materialized ({left_out}) select 'left_out' as part, * from ({_GROUPED}) "
+                     f"union all select 'whole', * from ({_WHOLE})")
+            rows = await facet.ds.execute(facet.database, query, params, truncate=False, custom_time_limit=limit)
             whole = _tally(row[1:] for row in rows.rows if row[0] == "whole")
             left = _tally(row[1:] for row in rows.rows if row[0] == "left_out")
             return {kind: +(whole[kind] - left[kind]) for kind in whole}  # (unary +: drops the zeros)
-    sql = f"with selected as materialized (select portal, source, published_at, categories from ({facet.sql})) " + _GROUPED
-    rows = await facet.ds.execute(facet.database, sql, facet.params, truncate=False, custom_time_limit=limit)
+        chosen = f"select portal, source, published_at, categories from {TABLE} {by_date} where {where}"
+    else:
+        chosen = f"select portal, source, published_at, categories from ({sql})"
+    query = f"with selected as materialized ({chosen}) " + _GROUPED
+    rows = await facet.ds.execute(facet.database, query, params, truncate=False, custom_time_limit=limit)
     return _tally(rows.rows)
 
 
-async def _selection_counts(facet: Facet) -> dict:
-    """Portal, source, month and category counts of a searched or category-filtered page, in one query.
+async def _selection_counts(facet: Facet, sql: str, params: dict) -> dict | None:
+    """Portal, source, month and category counts of a filtered page's selection, in one query.
 
-    Each facet query of such a page walks an index testing every entry against the matches; one walk
+    Each facet query of such a page would walk an index testing every entry against the filter; one walk
     (of ``articles_by_date``, which holds the date, source, categories and portal) serves the four facets,
     and is shared by the facet objects of one request. Grouping costs in proportion to the rows grouped:
-    when a search alone matches more than half of the archive (``tài nguyên`` is in most articles), the
-    articles it does *not* match are grouped instead and subtracted from the whole archive's counts.
+    when the selection is most of the archive (a search for ``tài nguyên``, the portal monre.gov.vn), the
+    articles it leaves out are grouped instead and subtracted from the whole archive's counts. None when
+    it took longer than ``facet_time_limit_ms``.
     """
     cache = facet.request.scope.setdefault("monre_selection_counts", {})
-    key = (facet.sql, tuple(sorted(facet.params.items())))
+    key = (sql, tuple(sorted(params.items())))
     if key not in cache:
         try:
-            counts = await _grouped(facet)
+            counts = await _grouped(facet, sql, params)
         except QueryInterrupted:
             cache[key] = None
         else:
@@ -215,12 +297,18 @@ class ReaderFacet(ColumnFacet):
         return []
 
     async def facet_results(self):
-        if not _monre_filtered(self):
-            return await super().facet_results()
+        self.sql, self.params = await _whole_selection(self)
+        if self.table != TABLE or _where(self.sql) is None:
+            results, timed_out = await super().facet_results()
+            for result in results:  # (a new selection starts at its first page: the links leave the cursor out)
+                for value in result["results"]:
+                    value["toggle_url"] = _without_cursor(value["toggle_url"])
+            return results, timed_out
         results, timed_out = [], []
         facet_size = self.get_facet_size()
-        counts = await _selection_counts(self)
+        counts = await _selection_counts(self, self.sql, self.params)
         pairs = self.get_querystring_pairs()
+        cursor = {"_next": self.request.args.get("_next")} if self.request.args.get("_next") else {}
         for source_and_config in self.get_configs():
             column = source_and_config["config"].get("column") or source_and_config["config"]["simple"]
             if counts is None or column not in counts:
@@ -230,8 +318,9 @@ class ReaderFacet(ColumnFacet):
             values = []
             for row in ranked[:facet_size]:
                 on = (column, str(row["value"])) in pairs
-                path = (path_with_removed_args(self.request, {column: str(row["value"])}) if on
-                        else path_with_added_args(self.request, {column: row["value"]}))
+                # (a new selection starts at its first page: the links leave the cursor out)
+                path = (path_with_removed_args(self.request, {column: str(row["value"]), **cursor}) if on
+                        else path_with_added_args(self.request, {column: row["value"], "_next": None}))
                 values.append({"value": row["value"], "label": row["value"], "count": row["count"],
                                "toggle_url": self.ds.absolute_url(self.request, self.ds.urls.path(path)),
                                "selected": on})
@@ -253,21 +342,22 @@ class CategoryFacet(Facet):
         return []
 
     async def _rows(self, column: str, facet_size: int) -> list[dict] | None:
-        if _monre_filtered(self):
-            counts = await _selection_counts(self)
+        sql, params = await _whole_selection(self)
+        if self.table == TABLE and _where(sql) is not None:
+            counts = await _selection_counts(self, sql, params)
             return None if counts is None else _ranked(counts["categories"], facet_size + 1)
-        if re.search(r"\bwhere\b", self.sql, re.I):
-            # Another filter (a month, a source, a next page): the selected articles grouped by their list
-            # of categories (a walk of an index), then each distinct list's names counted with its articles.
+        if re.search(r"\bwhere\b", sql, re.I):
+            # Another table's filtered page: the selected rows grouped by their list of categories, then each
+            # distinct list's names counted with its rows.
             sql = (f"select j.value as value, sum(g.n) as count from (select [{column}] as names, count(*) as n "
-                   f"from ({self.sql}) group by [{column}]) g, json_each(g.names) j "
+                   f"from ({sql}) group by [{column}]) g, json_each(g.names) j "
                    f"group by j.value order by count desc, value limit {facet_size + 1}")
         else:  # the whole table: count the link table
             sql = ("select c.name as value, count(*) as count from articles_categories ac "
                    "join categories c on c.id = ac.categories_id "
                    f"group by c.name order by count desc, value limit {facet_size + 1}")
         try:
-            rows = await self.ds.execute(self.database, sql, self.params, truncate=False,
+            rows = await self.ds.execute(self.database, sql, params, truncate=False,
                                          custom_time_limit=self.ds.setting("facet_time_limit_ms"))
         except QueryInterrupted:
             return None
@@ -287,7 +377,8 @@ class CategoryFacet(Facet):
             for row in rows[:facet_size]:
                 value = str(row["value"])
                 on = value in selected
-                path = (path_with_removed_args(self.request, {CATEGORY_ARG: value}) if on
+                cursor = {"_next": self.request.args.get("_next")} if self.request.args.get("_next") else {}
+                path = (path_with_removed_args(self.request, {CATEGORY_ARG: value, **cursor}) if on
                         else path_with_added_args(self.request, {CATEGORY_ARG: value, "_next": None}))
                 values.append({"value": value, "label": value, "count": row["count"],
                                "toggle_url": self.ds.absolute_url(self.request, path), "selected": on})
@@ -312,3 +403,44 @@ def prepare_connection(conn, database, datasette):
 @hookimpl
 def register_facet_classes():
     return [CategoryFacet, ReaderFacet]
+
+
+# Datasette's own ways to the same meaning, which read every article row at the archive's real size (the array
+# facet times out; the array filter takes about a second): a request for them is sent to this plugin's way.
+# ``categories__arraycontains=X`` selects the articles in category X, as ``_category=X`` does (the list is kept
+# from the link table by triggers); ``_facet_array=categories`` asks for the facet the page shows already.
+ARTICLE_PATHS = {f"/{DATABASE}/{TABLE}", f"/{DATABASE}/{TABLE}.json", f"/{DATABASE}/{TABLE}.csv"}
+
+
+def _fast_equivalent(query_string: str) -> str | None:
+    """The query string of the fast equivalent of an article table request, or None when it is fast already."""
+    pairs = parse_qsl(query_string, keep_blank_values=True)
+    changed, out = False, []
+    for key, value in pairs:
+        if key == "categories__arraycontains":
+            out.append((CATEGORY_ARG, value))
+            changed = True
+        elif key == "_facet_array" and value == "categories":
+            changed = True
+        else:
+            out.append((key, value))
+    return urlencode(out) if changed else None
+
+
+@hookimpl
+def asgi_wrapper(datasette):
+    def wrap(app):
+        async def redirecting(scope, receive, send):
+            if scope.get("type") == "http" and scope.get("path") in ARTICLE_PATHS:
+                query = scope.get("query_string", b"").decode("utf-8", "replace")
+                equivalent = _fast_equivalent(query) if query else None
+                if equivalent is not None:
+                    location = scope["path"] + ("?" + equivalent if equivalent else "")
+                    await send({"type": "http.response.start", "status": 302,
+                                "headers": [(b"location", location.encode("utf-8")),
+                                            (b"content-type", b"text/plain; charset=utf-8")]})
+                    await send({"type": "http.response.body", "body": b"See " + location.encode("utf-8")})
+                    return
+            await app(scope, receive, send)
+        return redirecting
+    return wrap
