@@ -217,6 +217,18 @@ def _where(sql: str) -> str | None:
     return sql[at + len(marker):].strip() or None
 
 
+async def _covered(facet: Facet, where: str, params: dict) -> bool:
+    """Can the date index alone tell which articles the filter selects (a search, a category, a portal, a
+    source, a next-page cursor on the date)? SQLite's plan says."""
+    found = await facet.ds.execute(facet.database, "select count(*) from sqlite_master where type = 'index' "
+                                   "and name = 'articles_by_date'")
+    if not found.rows[0][0]:  # (an archive without it)
+        return False
+    plan = await facet.ds.execute(facet.database, f"explain query plan select portal, source, published_at, "
+                                  f"categories from {TABLE} {BY_DATE} where {where}", params)
+    return any("COVERING INDEX articles_by_date" in str(row[-1]) for row in plan.rows)
+
+
 def _tally(rows) -> dict:
     counts = {"portal": Counter(), "source": Counter(), "published_month": Counter(), "lists": Counter()}
     for kind, value, n in rows:
@@ -229,16 +241,28 @@ async def _grouped(facet: Facet, sql: str, params: dict) -> dict:
     limit = facet.ds.setting("facet_time_limit_ms")
     where = _where(sql)
     if where is not None:
-        found = await facet.ds.execute(facet.database, "select count(*) from sqlite_master where type = 'index' "
-                                       "and name = 'articles_by_date'")
-        by_date = BY_DATE if found.rows[0][0] else ""  # (an archive without it: SQLite chooses)
-        if where == SEARCH_CLAUSE and set(params) == {"monre_search"}:  # the search alone: the index counts
-            share = f"select (select count(*) from {FTS} where {FTS} match :monre_search), (select count(*) from {TABLE})"
-        else:
-            share = f"select (select count(*) from ({sql})), (select count(*) from {TABLE})"
-        selected, total = (await facet.ds.execute(facet.database, share, params, custom_time_limit=limit)).rows[0]
+        if not await _covered(facet, where, params):
+            # The filter reads other columns (a month, a template, a word in the title): one pass over what it
+            # selects, through whatever index SQLite finds for it.
+            chosen = f"select portal, source, published_at, categories from {TABLE} where {where}"
+            rows = await facet.ds.execute(facet.database, f"with selected as materialized ({chosen}) " + _GROUPED,
+                                          params, truncate=False, custom_time_limit=limit)
+            return _tally(rows.rows)
+        # How much of the archive is selected: the search's matches or a category's articles bound it (each read
+        # from its own index); else, or when the bound is over half, the selection is counted.
+        bounds = [f"(select count(*) from {FTS} where {FTS} match :monre_search)"] if "monre_search" in params else []
+        bounds += [f"(select count(*) from articles_categories ac join categories c on c.id = ac.categories_id "
+                   f"where c.name = :{key})" for key in params if key.startswith("monre_category_")]
+        share = (f"select min({', '.join(bounds)}, 1e18), " if bounds else "select null, ") + \
+            f"(select count(*) from {TABLE})"
+        bound, total = (await facet.ds.execute(facet.database, share, params, custom_time_limit=limit)).rows[0]
+        selected = bound
+        if bound is None or (2 * bound > total and where != SEARCH_CLAUSE):
+            found = await facet.ds.execute(facet.database, f"select count(*) from ({sql})", params,
+                                           custom_time_limit=limit)
+            selected = found.rows[0][0]
         if 2 * selected > total:  # most of the archive: count what the selection leaves out, and subtract
-            left_out = (f"select portal, source, published_at, categories from {TABLE} {by_date} "
+            left_out = (f"select portal, source, published_at, categories from {TABLE} {BY_DATE} "
                         f"where not coalesce(({where}), 0)")
             query = (f"with selected as materialized ({left_out}) select 'left_out' as part, * from ({_GROUPED}) "
                      f"union all select 'whole', * from ({_WHOLE})")
@@ -246,7 +270,7 @@ async def _grouped(facet: Facet, sql: str, params: dict) -> dict:
             whole = _tally(row[1:] for row in rows.rows if row[0] == "whole")
             left = _tally(row[1:] for row in rows.rows if row[0] == "left_out")
             return {kind: +(whole[kind] - left[kind]) for kind in whole}  # (unary +: drops the zeros)
-        chosen = f"select portal, source, published_at, categories from {TABLE} {by_date} where {where}"
+        chosen = f"select portal, source, published_at, categories from {TABLE} {BY_DATE} where {where}"
     else:
         chosen = f"select portal, source, published_at, categories from ({sql})"
     query = f"with selected as materialized ({chosen}) " + _GROUPED

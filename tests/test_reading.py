@@ -440,9 +440,10 @@ def test_facets_of_every_page_count_the_whole_selection(server, start):
     assert pages == 2
 
 
-@pytest.mark.parametrize("column", ["portal", "source"])
+@pytest.mark.parametrize("column", ["portal", "source", "template", "published_month"])
 def test_facets_of_a_column_filter_count_that_selection(server, crawled_db, column):
-    """A column filter that keeps most of the archive (the portal) or a part of it (the commonest source)."""
+    """A column filter that keeps most of the archive (the portal) or a part of it (the commonest source), on a
+    column the date index holds or not (the template, the month)."""
     (value, n), = db_rows(crawled_db, f"select {column}, count(*) from articles where {column} is not null "
                                       f"group by 1 order by 2 desc limit 1")
     data = server.json("/monre/articles.json?" + urlencode({column: value, "_size": 1, "_facet_size": "max"}))
