@@ -9,10 +9,14 @@ small indexes:
 - ``?_search=`` on ``/monre/articles`` and ``/monre/documents`` (the search box; ``&_searchmode=raw`` for FTS5
   syntax): the query
   is put in NFC and its đ/Đ folded to d/D, as the index's single ``folded`` column is, the tokenizer
-  folding the other marks and case; every word must occur. The filter is ``+rowid in (…)``: the unary
+  folding the other marks and case, and cut into words where the index's tokenizer cuts the stored text
+  (``monre_crawler/search_words.py``); every word must occur. The filter is ``+rowid in (…)``: the unary
   ``+`` keeps SQLite from looking up each match, so it walks the date index and stops after one page.
-  What a reader types never gives an error page: quotes and punctuation are words' edges in the default
-  mode, and a raw query that FTS5 refuses is searched as words instead (the page says so).
+  What a reader types never gives an error page: quotes, punctuation and control characters are words'
+  edges in the default mode, and a raw query that FTS5 refuses is searched as words instead (the page
+  says so).
+- ``monre_words(text)``, an SQL function on every connection: the same words as one FTS5 query, for the
+  canned searches and ``feed_search`` of metadata.yml (``… match monre_words(:q)``).
 - ``?_category=NAME`` (repeatable: articles in all of them): the articles of a category, through the link
   table ``articles_categories``.
 - the ``category`` facet (``facets: [{category: categories}]`` in metadata.yml): how many articles of
@@ -32,8 +36,9 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
-import unicodedata
+import sys
 from collections import Counter
+from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from datasette import hookimpl
@@ -47,20 +52,18 @@ DATABASE = "monre"
 TABLE = "articles"
 FTS = "articles_fts"
 CATEGORY_ARG = "_category"
-_WORD = re.compile(r"\w")
 
+# The typed text's words, made as the index's (NFC, đ folded, cut by the index's own tokenizer, each
+# quoted, all required): the same Python for the search boxes and, as the SQL function monre_words(:q),
+# for the canned searches and feeds. The project is not installed (.venv/bin/datasette runs from
+# anywhere): its root, this directory's parent, is where monre_crawler is found.
+_ROOT = str(Path(__file__).resolve().parent.parent)
+if _ROOT not in sys.path:
+    sys.path.append(_ROOT)
+from monre_crawler import search_words  # noqa: E402
 
-def fold_query(text: str) -> str:
-    """What the index holds: NFC, đ/Đ as d/D; NUL and other control characters as spaces."""
-    text = unicodedata.normalize("NFC", text)
-    text = "".join(" " if unicodedata.category(c) == "Cc" else c for c in text)
-    return text.replace("đ", "d").replace("Đ", "D")
-
-
-def words_query(text: str) -> str:
-    """Each word as a quoted FTS5 string (so nothing typed is FTS syntax); '' when no word is left."""
-    bits = re.split(r'[\s"]+', fold_query(text))
-    return " ".join('"' + bit + '"' for bit in bits if _WORD.search(bit))
+fold_query = search_words.fold  # what the index holds: NFC, đ/Đ as d/D, control characters as spaces
+words_query = search_words.words_query  # each word quoted (nothing typed is FTS syntax); '' when none left
 
 
 async def _raw_query_works(db, query: str, fts: str = FTS) -> bool:
@@ -420,6 +423,7 @@ MMAP_BYTES = 0x7FFF0000  # SQLite's default ceiling (SQLITE_MAX_MMAP_SIZE); only
 
 @hookimpl
 def prepare_connection(conn, database, datasette):
+    search_words.register(conn)  # monre_words(:q), for the canned queries of metadata.yml
     if database == DATABASE:
         conn.execute(f"PRAGMA mmap_size = {MMAP_BYTES}")
 
