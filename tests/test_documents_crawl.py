@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 import pytest
 import yaml
 
+from monre_crawler import search_words
 from standin import Portal, Site
 from standin import files as standin_files
 
@@ -268,6 +269,7 @@ def canned(name: str) -> str:
 def search(db, q: str, portal: str = "") -> list[dict]:
     conn = sqlite3.connect(db)
     conn.row_factory = sqlite3.Row
+    search_words.register(conn)  # monre_words(:q), as the Datasette plugin registers it
     try:
         return [dict(r) for r in conn.execute(canned("search_documents"), {"q": q, "portal": portal})]
     finally:

@@ -517,6 +517,10 @@ def test_feed_of_one_category_and_of_search_words(nights, night2_pages):
     marked_links = {e.link for e in marked.entries}
     assert rows(nights["night2_db"], "select url from articles where id = ?", [aid])[0]["url"] in marked_links
     assert {e.link for e in bare.entries} >= marked_links
+    # Punctuation and quotes between the words separate them, as spaces do (the words, not the phrase).
+    for typed in ("-".join(words.split()), f'"{words}"', "(" + "/".join(words.split()) + ")."):
+        assert [e.id for e in feed(night2_pages, f"/monre/feed_search.atom?q={quote_plus(typed)}").entries] == [
+            e.id for e in marked.entries], typed
     nothing = feed(night2_pages, "/monre/feed_search.atom?q=xyzzyquux")
     assert nothing.entries == []
     # a word in most articles: the newest 50 of its matches, newest first (the feed walks the date index)

@@ -228,13 +228,63 @@ def test_canned_search_takes_anything(server, typed):
     assert status == 200, text[:300]
 
 
-def test_canned_search_equals_the_search_box(server):
-    rows = server.json("/monre/search.json?" + urlencode({"q": "Đất đai", "_shape": "objects"}))["rows"]
-    assert {r["article"] for r in rows} == search(server, "dat dai")
-    # A NUL character ends what was typed (the search box reads it as a space).
-    nul = server.json("/monre/search.json?" + urlencode({"q": "đất đai\x00xyzzy", "_shape": "objects"}))["rows"]
-    assert {r["article"] for r in nul} == {r["article"] for r in rows}
-    assert search(server, "đất\x00đai") == search(server, "đất đai")
+def canned_search(server: Server, typed: str) -> set[str]:
+    rows = server.json("/monre/search.json?" + urlencode({"q": typed, "_shape": "objects"}))["rows"]
+    assert len(rows) < 100, "the canned query stops at 100 rows: the fixture should match fewer"
+    return {r["article"] for r in rows}
+
+
+@pytest.mark.parametrize("typed", ["Đất đai", "dat dai", "đất-đai", "dat/dai", "(đất.đai)", '"đất đai"', "đất, đai!",
+                                   "đất\x00đai", "đất đai\x00xyzzy", "\x00đất\tđai\n", "đất_đai", "môi-trường",
+                                   "tài nguyên/nước", "đất*", "NEAR(đất", "-.-", "\x00", ""])
+def test_canned_search_equals_the_search_box(server, typed):
+    if typed.strip("-.\x00"):
+        assert canned_search(server, typed) == search(server, typed)
+    else:  # no word: the canned query matches nothing, the search box shows the whole table
+        assert canned_search(server, typed) == set()
+        assert search(server, typed) == ids(server, "/monre/articles")
+
+
+# What a reader types with punctuation between the words means the words, anywhere (README: "in the default
+# mode quotes and punctuation only separate words"), not the phrase.
+@pytest.mark.parametrize("typed", ["đất-đai", "dat-dai", "dat/dai", "đất/đai", "đất.đai", "(đất.đai)", "(đất-đai)",
+                                   '"đất đai"', '"đất" "đai"', "đất, đai!", "đất\x00đai", "ĐẤT_ĐAI"])
+def test_punctuation_between_words_finds_what_the_words_find(server, typed):
+    both = search(server, "đất đai")
+    assert both and search(server, typed) == both
+    assert canned_search(server, typed) == canned_search(server, "đất đai")
+    data = server.json("/monre/articles.json?" + urlencode({"_search": typed, "_size": 0, "_nofacet": 1}))
+    assert data["filtered_table_rows_count"] == len(both)
+
+
+def test_the_words_need_not_be_next_to_each_other(server):
+    """The fixture holds articles with both words apart: a punctuated query finds them (it is no phrase)."""
+    phrase = search(server, '"đất đai"', _searchmode="raw")
+    assert phrase < search(server, "đất-đai"), "the fixture should hold đất and đai apart in some article"
+    assert phrase < canned_search(server, "(đất.đai)")
+
+
+# Whatever a reader types into a canned search or a feed gives a page (and an Atom feed): no error page.
+HOSTILE = ["đất\x00đai", "\x00", "\x00\x00đất", "đất\tđai", "\t", "\r\n", "-.,/()!?", '"', '""', "'", "(", ")",
+           "*", "^", ":", "đất AND đai", "AND", "OR", "NOT", "đất OR", "NEAR(", "NEAR(đất đai", "NEAR(đất, 2)", "đất*",
+           "^đất", "folded: đất", "đất:", "{folded}: đất", "'; drop table articles; --", "đất đai " * 43, "đ" * 300,
+           "(-" * 150, "\ufeffđất\u200b"]
+CANNED_SEARCHES = ["search", "search_documents", "feed_search"]
+
+
+@pytest.mark.parametrize("typed", HOSTILE)
+def test_whatever_is_typed_in_a_canned_search_gives_a_page(server, typed):
+    import feedparser
+
+    for name in CANNED_SEARCHES:
+        for fmt, portal in (("", {}), (".json", {"portal": "monre"})):
+            status, text = server.get(f"/monre/{name}{fmt}?" + urlencode({"q": typed, **portal}))
+            assert status == 200, (name, fmt, typed, portal, text[:300])
+    for name, arg in (("feed_search", "q"), ("feed_category", "category")):
+        status, text = server.get(f"/monre/{name}.atom?" + urlencode({arg: typed}))
+        assert status == 200, (name, typed, text[:300])
+        parsed = feedparser.parse(text)
+        assert not parsed.bozo and parsed.feed.get("title"), (name, typed, text[:300])
 
 
 # --- categories: filter and facet -------------------------------------------------------------------------------

@@ -12,14 +12,19 @@ import re
 import sqlite3
 import threading
 import unicodedata
+from pathlib import Path
 
 import pytest
+import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from monre_crawler import search_words
 from monre_crawler.schema import DOCUMENTS_FTS_SQL, FTS_SQL
 from monre_crawler.search_words import MATCH_NOTHING, TOKENIZE, fold, match_words, words, words_query
+
+ROOT = Path(__file__).resolve().parent.parent
+
 
 @pytest.mark.parametrize("typed, expected", [
     ("đất đai", ["dat", "dai"]),
@@ -178,3 +183,58 @@ def test_words_on_many_threads():
         t.join()
     assert not errors
     assert all(set(r) == {f'"dat" "dai" "{i}" "moi" "truong"'} for i, r in results.items())
+
+
+# --- the canned queries of metadata.yml ------------------------------------------------------------------------
+def canned_searches() -> dict[str, str]:
+    queries = yaml.safe_load((ROOT / "metadata.yml").read_text(encoding="utf-8"))["databases"]["monre"]["queries"]
+    return {name: q["sql"] for name, q in queries.items() if re.search(r"\bmatch\b", q["sql"], re.I)}
+
+
+def test_every_canned_search_matches_the_words_of_q():
+    searches = canned_searches()
+    assert {"search", "feed_search", "search_documents"} <= set(searches)
+    for name, sql in searches.items():
+        matches = re.findall(r"\bmatch\s+(\S+)", sql, re.I)
+        assert matches and all(m.startswith("monre_words(:q)") for m in matches), (name, matches)
+        assert "replace(:q" not in sql and "substr(:q" not in sql, name
+
+
+@pytest.fixture
+def archive(crawled_db):
+    conn = sqlite3.connect(f"file:{crawled_db}?mode=ro", uri=True)
+    conn.row_factory = sqlite3.Row
+    yield conn
+    conn.close()
+
+
+@pytest.mark.parametrize("name", ["search", "feed_search", "search_documents"])
+def test_a_canned_search_uses_the_index_and_makes_the_words_once(archive, name):
+    sql = canned_searches()[name]
+    calls = []
+
+    def counted(text):
+        calls.append(text)
+        return match_words(text)
+
+    archive.create_function(search_words.FUNCTION, 1, counted, deterministic=True)
+    plan = [row["detail"] for row in archive.execute("EXPLAIN QUERY PLAN " + sql, {"q": "đất-đai", "portal": ""})]
+    assert any(re.match(r"SCAN (articles|documents)_fts VIRTUAL TABLE INDEX \d+:M", d) for d in plan), plan
+    rows = archive.execute(sql, {"q": "đất-đai", "portal": ""}).fetchall()
+    assert calls == ["đất-đai"]  # one call per query, not one per row
+    if name != "search_documents":  # (the crawl's documents hold other words)
+        assert rows
+
+
+@pytest.mark.parametrize("name", ["search", "feed_search", "search_documents"])
+def test_a_canned_search_finds_the_same_for_any_punctuation(archive, name):
+    search_words.register(archive)
+    sql = canned_searches()[name]
+    key = "document" if name == "search_documents" else "article"
+
+    def run(q):
+        return sorted(tuple(row[key] for row in archive.execute(sql, {"q": q, "portal": ""})))
+
+    for a, b in (("dat dai", "đất-đai"), ("môi trường", "(môi.trường)"), ("tài nguyên", '"tài/nguyên"')):
+        assert run(a) == run(b), (a, b)
+    assert run("(-.,/!?)") == run("") == run("\x00") == []
