@@ -2,7 +2,8 @@
 
     python -m standin.demo [--articles 60] [--db data/demo/monre.db]
 
-Then open the result with ``datasette data/demo/monre.db -m metadata.yml``. Nothing leaves the machine:
+Then open the result with the README's command (``datasette data/demo/monre.db -m metadata.yml
+--template-dir templates --plugins-dir plugins …``, as printed at the end). Nothing leaves the machine:
 the stand-in portal (``standin``) imitates the ministry portal's markup, both pagers and a few
 of its quirks, and the crawl is the real ``scrapy crawl monre`` with the politeness delays turned off.
 """
