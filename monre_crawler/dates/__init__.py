@@ -40,7 +40,7 @@ from .characters import DIGIT, MAX_INPUT, normalise
 from .clock import VN_TZ, time_before, time_of, with_time
 from .fallback import read_with_dateparser, shared_parser
 from .fast import SHAPE, read_shape
-from .forms import FULL_DATE, HOUR, LONGEST_LEAD, date_of, time_of_repeat
+from .forms import ALL_FORMS, LONGEST_LEAD, NUMBER_FORMS_ONLY, WORDS_FIRST, Dates, date_of, time_of_repeat
 from .lunar import EQUIVALENT, LUNAR_AFTER, without_lunar
 from .relative import read_relative
 
@@ -103,7 +103,9 @@ def read(text, now) -> date | datetime | None:
     solar = None
     if "(" in s and EQUIVALENT.search(s):
         s, solar = without_lunar(s, now)
-    found, impossible = first_date(s, max(0, first_digit.start() - LONGEST_LEAD))
+    found, impossible = first_date(s, first_digit.start(), NUMBER_FORMS_ONLY)  # (dates of numbers: fast)
+    if found is WORDS_FIRST:  # a date of words may come first ("tháng 3 16, 2024"): all the forms
+        found, impossible = first_date(s, max(0, first_digit.start() - LONGEST_LEAD))
     if found is not None:
         return found
     if solar is not None:
@@ -113,21 +115,27 @@ def read(text, now) -> date | datetime | None:
     return read_relative(s, now) or read_with_dateparser(s, _fallback_parser)
 
 
-def first_date(s: str, start: int = 0) -> tuple[date | datetime | None, bool]:
-    """The first full date in ``s`` (from ``start`` on) with its time, and whether an impossible date was printed."""
+def first_date(s: str, start: int = 0, dates: Dates = ALL_FORMS) -> tuple[date | datetime | None, bool]:
+    """The first full date in ``s`` (from ``start`` on) with its time, and whether an impossible date was printed.
+
+    ``dates``: the pattern to look with, FULL_DATE or DIGIT_DATE (which gives WORDS_FIRST where a date of words
+    may come first)."""
     impossible = False
-    found = FULL_DATE.search(s, start)
-    while found is not None:  # (FULL_DATE.finditer, without an iterator for the one date most texts hold)
-        day = date_of(found)
+    pattern, forms, hour = dates
+    found = pattern.search(s, start)
+    while found is not None:  # (pattern.finditer, without an iterator for the one date most texts hold)
+        day = date_of(found, forms)
+        if day is WORDS_FIRST:
+            return WORDS_FIRST, False
         if day is None:
             impossible = True
-            found = FULL_DATE.search(s, found.end())
+            found = pattern.search(s, found.end())
             continue
         more = found.end() < len(s)  # (most date lines end with their date: skip what looks after it)
         if more and LUNAR_AFTER.match(s, found.end()):
-            found = FULL_DATE.search(s, found.end())
+            found = pattern.search(s, found.end())
             continue  # "ngày 15/7/2024 âm lịch": not the solar date
-        clock = time_of(found) if found.start(HOUR) >= 0 else None
+        clock = time_of(found) if found.start(hour) >= 0 else None
         if clock is None and found.start() > 0:
             clock = time_before(s, found.start())
         if clock is None and more:
