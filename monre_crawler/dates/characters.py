@@ -19,9 +19,15 @@ PLAIN_CHARACTERS = str.maketrans(
 )
 
 ODD_CHARACTERS = re.compile("[" + "".join(map(chr, PLAIN_CHARACTERS)) + "]")
+# An odd character or white space other than a plain space: what a text needs more than lower case for.
+UNUSUAL = re.compile("[" + "".join(map(chr, PLAIN_CHARACTERS)) + "\n\t\r\f\v]")
 
 # A digit: a text without one holds no date, only a relative word ("hôm qua"); a date begins near the first.
 DIGIT = re.compile(r"\d")
+
+
+def plain_character(found: re.Match) -> str:
+    return PLAIN_CHARACTERS[ord(found[0])]
 
 
 def normalise(text: str) -> str:
@@ -31,10 +37,10 @@ def normalise(text: str) -> str:
         text = html.unescape(text)
     if not text.isascii():
         text = unicodedata.normalize("NFKC", text)
-        if ODD_CHARACTERS.search(text):  # (translate() is slow: only when needed)
-            text = text.translate(PLAIN_CHARACTERS)
-    elif "`" in text:
-        text = text.replace("`", "'")
+    if UNUSUAL.search(text) is None:  # (the common case: one look for what the lines below look for)
+        text = text.lower()
+        return " ".join(text.split()) if "  " in text else text.strip()
+    text = ODD_CHARACTERS.sub(plain_character, text)  # (translate() is slower than this: odd characters are few)
     text = text.lower()
     if "  " in text or "\n" in text or "\t" in text or "\r" in text or "\f" in text or "\v" in text:
         return " ".join(text.split())
