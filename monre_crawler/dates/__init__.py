@@ -92,20 +92,25 @@ def read(text, now) -> date | datetime | None:
     s = normalise(text)
     if not s:
         return None
-    shaped = SHAPE.fullmatch(s)  # the most common shapes in one step (``fast``: it agrees with what follows)
-    if shaped is not None:
+    shaped = SHAPE.match(s)  # the most common shapes in one step (``fast``: it agrees with what follows)
+    if shaped.lastindex is not None:
         quick = read_shape(shaped)
         if quick is not None:
             return quick
-    first_digit = DIGIT.search(s)
-    if first_digit is None:
-        return read_relative(s, now)  # no number: only "hôm qua", "vừa xong" and their kind can be dates
+        start = DIGIT.search(s).start()
+    else:
+        start = shaped.end()  # (where the words before the first digit or "(" end)
+        if start < len(s) and s[start] == "(":
+            first_digit = DIGIT.search(s, start)
+            start = len(s) if first_digit is None else first_digit.start()
+        if start == len(s):
+            return read_relative(s, now)  # no number: only "hôm qua", "vừa xong" and their kind can be dates
     solar = None
     if "(" in s and EQUIVALENT.search(s):
         s, solar = without_lunar(s, now)
-    found, impossible = first_date(s, first_digit.start(), NUMBER_FORMS_ONLY)  # (dates of numbers: fast)
+    found, impossible = first_date(s, start, NUMBER_FORMS_ONLY)  # (dates of numbers: fast)
     if found is WORDS_FIRST:  # a date of words may come first ("tháng 3 16, 2024"): all the forms
-        found, impossible = first_date(s, max(0, first_digit.start() - LONGEST_LEAD))
+        found, impossible = first_date(s, max(0, start - LONGEST_LEAD))
     if found is not None:
         return found
     if solar is not None:

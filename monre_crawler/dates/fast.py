@@ -34,14 +34,16 @@ JOIN = r"(?: ?, | ?\| ?| - | )"
 TIME = r"([0-9]{1,2}):([0-9]{2})(?::([0-9]{2}))?'?"
 # Groups: 1-3 a time before the date, 4 day, 5 separator, 6 month, 7 year (or 8-10 day, month and year of
 # "24 tháng 12 năm 2009", "4 tháng 7, 2019"), 11-13 a time after the date, 14 Vietnam's offset after all that
-# ("GMT+7", "(GMT+07:00)"), 15 the words after a date without a time after it.
+# ("GMT+7", "(GMT+07:00)"), 15 the words after a date without a time after it. ``SHAPE.match`` always matches:
+# the words before the first digit or "(" (where ``read`` goes on when the line has no common shape), then
+# the whole rest of the line if it is one (``lastindex`` is then set).
 SHAPE = re.compile(
-    r"[^\d(]*+(?<![/.\-])"
+    r"[^\d(]*+(?:(?<![/.\-])"
     r"(?:" + TIME + JOIN + r")?"
     r"(?:([0-9]{1,2})([/.\-])([0-9]{1,2})\5([0-9]{4})|([0-9]{1,2}) tháng ([0-9]{1,2})(?: năm |, )([0-9]{4}))"
     r"(?:" + JOIN + TIME + r")?"
     r"( \(?gmt\+(?:7|07(?::?00)?)\)?)?"
-    r"([^\d(]*+)"
+    r"([^\d(]*+)\Z)?"
 )
 # The offset the general path gives a time printed right after the date with "GMT+7".
 PLUS_7 = timezone(timedelta(hours=7))
@@ -49,12 +51,12 @@ PLUS_7 = timezone(timedelta(hours=7))
 
 def fast_date(s: str) -> date | datetime | None:
     """The date of a normalised line of one of the common shapes above, or None: let the general path read it."""
-    found = SHAPE.fullmatch(s)
-    return read_shape(found) if found is not None else None
+    found = SHAPE.match(s)
+    return read_shape(found) if found.lastindex is not None else None
 
 
 def read_shape(found: re.Match) -> date | datetime | None:
-    """fast_date once SHAPE matched the whole line (``read`` matches it itself: one call less per other line)."""
+    """fast_date once SHAPE matched the whole line (``read`` matches it itself, and goes on from where it stopped)."""
     (hour_before, minute_before, second_before, day, _, month, year, words_day, words_month, words_year,
      hour, minute, second, gmt, rest) = found.groups()
     if words_day is not None:

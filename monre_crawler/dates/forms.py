@@ -144,8 +144,10 @@ FULL_DATE = re.compile(
 # or after a space after a day or its ordinal ("march 5 2021", "mar 5th 2021"): every form of words holds
 # one, and no form of numbers can begin inside one before that year, so a text where DIGIT_DATE finds a
 # date before any ``words`` (or at the same place) is read as FULL_DATE would read it.
+# After its first digit, a lookahead on what every branch needs next (three more digits, a separator, "th",
+# an ordinal, or a space or "-" and a month) leaves a number that begins no date ("lúc 20 giờ") at once.
 DIGIT_DATE = re.compile(
-    r"\d(?<!\d\d)(?:(?P<words>\d\d\d(?:(?<=\d \d\d\d\d)|(?<=\d[snrt][tdh] \d\d\d\d)|(?<=,\d\d\d\d)|(?<=, \d\d\d\d)))|"
+    r"\d(?<!\d\d)(?=\d\d\d|\d?(?:[/.\-|tsnr]| [/.\-|t]|[ \-]+[jfmasond]))(?:(?P<words>\d\d\d(?:(?<=\d \d\d\d\d)|(?<=\d[snrt][tdh] \d\d\d\d)|(?<=,\d\d\d\d)|(?<=, \d\d\d\d)))|"
     + "|".join(f"(?P<{name}>{after_first_digit(form)})" for name, (form, _) in NUMBER_FORMS.items())
     + ")" + TIME_AFTER_DATE
 )
