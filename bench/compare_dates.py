@@ -173,7 +173,8 @@ def line(r: random.Random) -> str:
     """A date line as pages print them: a label or weekday, a time before or after, an offset, words after."""
     date = r.choice([day_first, day_first, day_first, words_day_first, words_month_first, english, year_first])(r)
     head = r.choice(["", "", "", "Thứ Năm, ", "Cập nhật: ", "Ngày đăng: ", "Xã hội", "(HNM) - Ngày ", "Số 12/KH ",
-                     "Hà Nội, ngày ", "CN ", "T5, ", "Updated ", "Published: ", "Hôm nay, ", "- ", "(", "1 "])
+                     "Hà Nội, ngày ", "CN ", "T5, ", "Updated ", "Published: ", "Hôm nay, ", "- ", "(", "1 ",
+                     "(tức ngày ", "(Nhằm ", "( âm lịch ", "(al) ", "(AL ", "(tin) ", "Tin (ảnh) "])
     join = r.choice([" ", " - ", " | ", "|", ", ", " , ", " lúc ", "T", "  ", "", " ngày ", ". "])
     roll = r.random()
     if roll < 0.35:

@@ -41,7 +41,7 @@ from .clock import VN_TZ, time_before, time_of, with_time
 from .fallback import read_with_dateparser, shared_parser
 from .fast import SHAPE, read_shape
 from .forms import ALL_FORMS, LONGEST_LEAD, NUMBER_FORMS_ONLY, WORDS_FIRST, Dates, date_of, time_of_repeat
-from .lunar import EQUIVALENT, LUNAR_AFTER, without_lunar
+from .lunar import EQUIVALENT, without_lunar
 from .relative import read_relative
 
 __all__ = ["VN_TZ", "parse_date", "to_iso", "warm_fallback"]
@@ -126,7 +126,7 @@ def first_date(s: str, start: int = 0, dates: Dates = ALL_FORMS) -> tuple[date |
     ``dates``: the pattern to look with, FULL_DATE or DIGIT_DATE (which gives WORDS_FIRST where a date of words
     may come first)."""
     impossible = False
-    pattern, forms, hour = dates
+    pattern, forms, hour, lunar, again = dates
     found = pattern.search(s, start)
     while found is not None:  # (pattern.finditer, without an iterator for the one date most texts hold)
         day = date_of(found, forms)
@@ -136,14 +136,13 @@ def first_date(s: str, start: int = 0, dates: Dates = ALL_FORMS) -> tuple[date |
             impossible = True
             found = pattern.search(s, found.end())
             continue
-        more = found.end() < len(s)  # (most date lines end with their date: skip what looks after it)
-        if more and LUNAR_AFTER.match(s, found.end()):
+        if found.start(lunar) >= 0:  # (LUNAR_AFTER right after the date, looked at by the pattern)
             found = pattern.search(s, found.end())
             continue  # "ngày 15/7/2024 âm lịch": not the solar date
         clock = time_of(found) if found.start(hour) >= 0 else None
         if clock is None and found.start() > 0:
             clock = time_before(s, found.start())
-        if clock is None and more:
+        if clock is None and found.start(again) >= 0:  # (a gap and a digit after the date)
             clock = time_of_repeat(s, found.end(), day)
         return with_time(day, clock), False
     return None, impossible

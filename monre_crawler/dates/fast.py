@@ -8,9 +8,10 @@ before, the zone); one anchored pattern and a few ``int()`` answer it in one. It
 the general path gives, so it takes only lines it can answer with certainty and declines (``None``)
 everything else, which the general path then reads as before:
 
-* everything before the date (or its time) holds no digit and no ``(``, so no other date, time, lunar
-  parenthesis or form starting there can change the answer, and it does not end in ``/``, ``.`` or ``-``
-  (the general pattern would not take a date glued to those);
+* everything before the date (or its time) holds no digit and no ``(`` that opens a lunar equivalent
+  (``(tức``, ``(nhằm``, ``(âm lịch``), so no other date, time, lunar parenthesis or form starting there can
+  change the answer, and it does not end in ``/``, ``.`` or ``-`` (the general pattern would not take a date
+  glued to those);
 * after a time the line ends, or has ``GMT+7`` (``(GMT+07:00)``...) and then ends: words there
   (``SA``/``CH``, ``chiều``, another offset) could change the time; after a date without a time, only
   words without digits or ``(`` that do not make it lunar (``âm lịch``, a can-chi year) may follow;
@@ -29,16 +30,18 @@ from datetime import date, datetime, timedelta, timezone
 
 from .clock import VN_TZ
 from .lunar import LUNAR_AFTER
+from .words import EQUIVALENT_WORDS
 
 JOIN = r"(?: ?, | ?\| ?| - | )"
 TIME = r"([0-9]{1,2}):([0-9]{2})(?::([0-9]{2}))?'?"
 # Groups: 1-3 a time before the date, 4 day, 5 separator, 6 month, 7 year (or 8-10 day, month and year of
 # "24 tháng 12 năm 2009", "4 tháng 7, 2019"), 11-13 a time after the date, 14 Vietnam's offset after all that
 # ("GMT+7", "(GMT+07:00)"), 15 the words after a date without a time after it. ``SHAPE.match`` always matches:
-# the words before the first digit or "(" (where ``read`` goes on when the line has no common shape), then
-# the whole rest of the line if it is one (``lastindex`` is then set).
+# the words before the first digit or a lunar parenthesis ("(tức", "(âm lịch": where ``read`` goes on when the
+# line has no common shape; another "(" is a word: "(09/10/2020)"), then the whole rest of the line if it is
+# one (``lastindex`` is then set).
 SHAPE = re.compile(
-    r"[^\d(]*+(?:(?<![/.\-])"
+    r"[^\d(]*+(?:\((?! ?" + EQUIVALENT_WORDS + r")[^\d(]*+)*+(?:(?<![/.\-])"
     r"(?:" + TIME + JOIN + r")?"
     r"(?:([0-9]{1,2})([/.\-])([0-9]{1,2})\5([0-9]{4})|([0-9]{1,2}) tháng ([0-9]{1,2})(?: năm |, )([0-9]{4}))"
     r"(?:" + JOIN + TIME + r")?"

@@ -9,7 +9,7 @@ from datetime import date
 from typing import Callable, NamedTuple
 
 from .clock import OFFSET, TIME, TIME_JOIN, Clock, time_of
-from .words import EN_MONTH_WORDS, EN_MONTHS, VI_MONTH_WORDS, month_number
+from .words import EN_MONTH_WORDS, EN_MONTHS, LUNAR_AFTER_WORDS, VI_MONTH_WORDS, month_number
 
 #: Years accepted from the text; a four-digit year outside them is not a date.
 MIN_YEAR, MAX_YEAR = 1900, 2099
@@ -130,7 +130,14 @@ DATE_FORMS = {  # (in the order FULL_DATE tries them; a form of words never begi
     "english_day_first": (begins_with_number(ENGLISH_DAY_FIRST), read_english_day_first),
     "english_month_first": (ENGLISH_MONTH_FIRST, read_english_month_first),
 }
-TIME_AFTER_DATE = "(?:" + TIME_JOIN + TIME + OFFSET + ")?"
+# The time right after a date; then, looked at without a call of their own, whether the date is lunar
+# ("15/7 âm lịch": LUNAR_AFTER) and whether the same date may follow with its time ("30/12/2020 - 30/12/2020
+# 09:12": time_of_repeat's gap, then a digit).
+TIME_AFTER_DATE = (
+    "(?:" + TIME_JOIN + TIME + OFFSET + ")?"
+    "(?:(?=(?P<lunar>" + LUNAR_AFTER_WORDS.replace("(?P<can>", "(?:").replace("(?P<chi>", "(?:") + ")))?"
+    r"(?:(?=(?P<again>[ ,|\-]{1,6}+\d)))?"
+)
 # One named group per form (the leftmost date wins), then the time if one follows. The lookahead on
 # how a form begins lets the search skip other places fast.
 FULL_DATE = re.compile(
@@ -162,15 +169,18 @@ class Dates(NamedTuple):
     pattern: re.Pattern
     forms: tuple[tuple[int, Callable[[re.Match], date | None]], ...]
     hour: int
+    lunar: int
+    again: int
 
 
 def dates_of(pattern: re.Pattern, forms: dict) -> Dates:
-    return Dates(pattern, tuple((pattern.groupindex[name], read) for name, (_, read) in forms.items()),
-                 pattern.groupindex["hour"])
+    groups = pattern.groupindex
+    return Dates(pattern, tuple((groups[name], read) for name, (_, read) in forms.items()), groups["hour"],
+                 groups["lunar"], groups["again"])
 
 
 ALL_FORMS = dates_of(FULL_DATE, DATE_FORMS)
-NUMBER_FORMS_ONLY = dates_of(DIGIT_DATE, {"words": (None, lambda found: WORDS_FIRST)} | NUMBER_FORMS)
+NUMBER_FORMS_ONLY = dates_of(DIGIT_DATE, NUMBER_FORMS | {"words": (None, lambda found: WORDS_FIRST)})
 
 
 def date_of(found: re.Match, forms=ALL_FORMS.forms) -> date | None:

@@ -31,6 +31,21 @@ WEEKDAY = (
 )
 
 
+# The years of the sixty-year cycle ("Tân Sửu"), in the spellings pages print.
+CAN = ("giáp", "ất", "bính", "đinh", "mậu", "kỷ", "canh", "tân", "nhâm", "quý")
+CHI = ("tý", "sửu", "dần", "mão", "thìn", "tỵ", "ngọ", "mùi", "thân", "dậu", "tuất", "hợi")
+CAN_SPELLINGS = {"kỉ": "kỷ", "quí": "quý"}
+CHI_SPELLINGS = {"tí": "tý", "mẹo": "mão", "tị": "tỵ"}
+CAN_CHI_WORDS = (
+    r"(?<!\w)(?P<can>" + "|".join(CAN + tuple(CAN_SPELLINGS)) + r") (?P<chi>"
+    + "|".join(CHI + tuple(CHI_SPELLINGS)) + r")(?!\w)"
+)
+# What opens a parenthesis giving the same day in the other calendar ("(tức ngày 12 tháng Hai ...)").
+EQUIVALENT_WORDS = r"(?:tức(?: là)?|nhằm|âm lịch|al|âl)(?!\w)"
+# What makes the date before it a lunar date ("15/7 âm lịch", "12 tháng 2, năm Tân Sửu").
+LUNAR_AFTER_WORDS = r" ?(?:\(? ?(?:âm lịch|âl|al)(?!\w)|,? ?(?:năm )?" + CAN_CHI_WORDS + r")"
+
+
 def month_number(word: str) -> int:
     """A month printed in digits or in Vietnamese words ("3", "ba", "chạp")."""
     return int(word) if word.isdigit() else VI_MONTHS[word]
