@@ -108,9 +108,9 @@ def read(text, now) -> date | datetime | None:
     solar = None
     if "(" in s and EQUIVALENT.search(s):
         s, solar = without_lunar(s, now)
-    found, impossible = first_date(s, start, NUMBER_FORMS_ONLY)  # (dates of numbers: fast)
+    found, impossible = first_date(s, start, NUMBER_FORMS_ONLY, start)  # (dates of numbers: fast)
     if found is WORDS_FIRST:  # a date of words may come first ("tháng 3 16, 2024"): all the forms
-        found, impossible = first_date(s, max(0, start - LONGEST_LEAD))
+        found, impossible = first_date(s, max(0, start - LONGEST_LEAD), ALL_FORMS, start)
     if found is not None:
         return found
     if solar is not None:
@@ -120,11 +120,12 @@ def read(text, now) -> date | datetime | None:
     return read_relative(s, now) or read_with_dateparser(s, _fallback_parser)
 
 
-def first_date(s: str, start: int = 0, dates: Dates = ALL_FORMS) -> tuple[date | datetime | None, bool]:
+def first_date(s: str, start: int = 0, dates: Dates = ALL_FORMS, first_digit: int = 0
+               ) -> tuple[date | datetime | None, bool]:
     """The first full date in ``s`` (from ``start`` on) with its time, and whether an impossible date was printed.
 
     ``dates``: the pattern to look with, FULL_DATE or DIGIT_DATE (which gives WORDS_FIRST where a date of words
-    may come first)."""
+    may come first). ``first_digit``: where the first digit of ``s`` is (no time of day is printed before it)."""
     impossible = False
     pattern, forms, hour, lunar, again = dates
     found = pattern.search(s, start)
@@ -140,7 +141,7 @@ def first_date(s: str, start: int = 0, dates: Dates = ALL_FORMS) -> tuple[date |
             found = pattern.search(s, found.end())
             continue  # "ngày 15/7/2024 âm lịch": not the solar date
         clock = time_of(found) if found.start(hour) >= 0 else None
-        if clock is None and found.start() > 0:
+        if clock is None and found.start() > first_digit:  # (a time before the date has a digit)
             clock = time_before(s, found.start())
         if clock is None and found.start(again) >= 0:  # (a gap and a digit after the date)
             clock = time_of_repeat(s, found.end(), day)

@@ -7,6 +7,7 @@ import re
 from datetime import date, datetime, timedelta, timezone, tzinfo
 from typing import NamedTuple
 
+from .compiled import compile_fast
 from .words import WEEKDAY
 
 # Vietnam's zone: what every time is read in and given back in.
@@ -51,12 +52,12 @@ TIME_GROUPS = ("hour", "minute", "minute2", "minute3", "second", "second3", "hal
 # A time right after a date: "05/03/2021 09:30", "- 9:30 SA", "| 09:30", "lúc 9 giờ", "T09:30:00Z",
 # "9 June 2025. 14:32".
 TIME_JOIN = r"[)\]]? ?(?:[,|\-(] ?|\. )*(?:(?:vào )?lúc ?|at |t)?"
-TIME_AFTER = re.compile(TIME_JOIN + TIME + OFFSET)
+TIME_AFTER = compile_fast(TIME_JOIN + TIME + OFFSET)
 # A time anywhere (for a time printed before its date), "Cập nhật:14:32" too.
-TIME_ANYWHERE = re.compile(r"(?=\d)(?<!\d)(?<!\d[:.])" + TIME + OFFSET)
+TIME_ANYWHERE = compile_fast(r"(?=\d)(?<!\d)(?<!\d[:.])" + TIME + OFFSET)
 # What may stand between a time and the date after it: "09:30 - ", "09:30' ", "17:45 ngày ",
 # "09:15, Thứ Năm, ".
-GAP_BEFORE_DATE = re.compile(
+GAP_BEFORE_DATE = compile_fast(
     r"[ ,|\-(\[]*(?:(?:ngày|lúc|vào|on) ?:? ?[,\-]? ?)*(?:" + WEEKDAY + r" ?[,\-]? ?)?(?:ngày ?:? ?)?[ ,|\-(\[]*"
 )
 # Every time of day has a digit followed by ":", "h", "g" or "giờ".

@@ -29,6 +29,7 @@ import re
 from datetime import date, datetime, timedelta, timezone
 
 from .clock import VN_TZ
+from .compiled import compile_fast
 from .lunar import LUNAR_AFTER
 from .words import EQUIVALENT_WORDS
 
@@ -40,7 +41,7 @@ TIME = r"([0-9]{1,2}):([0-9]{2})(?::([0-9]{2}))?'?"
 # the words before the first digit or a lunar parenthesis ("(tức", "(âm lịch": where ``read`` goes on when the
 # line has no common shape; another "(" is a word: "(09/10/2020)"), then the whole rest of the line if it is
 # one (``lastindex`` is then set).
-SHAPE = re.compile(
+SHAPE = compile_fast(
     r"[^\d(]*+(?:\((?! ?" + EQUIVALENT_WORDS + r")[^\d(]*+)*+(?:(?<![/.\-])"
     r"(?:" + TIME + JOIN + r")?"
     r"(?:([0-9]{1,2})([/.\-])([0-9]{1,2})\5([0-9]{4})|([0-9]{1,2}) tháng ([0-9]{1,2})(?: năm |, )([0-9]{4}))"

@@ -9,6 +9,7 @@ from datetime import date
 from typing import Callable, NamedTuple
 
 from .clock import OFFSET, TIME, TIME_JOIN, Clock, time_of
+from .compiled import compile_fast
 from .words import EN_MONTH_WORDS, EN_MONTHS, LUNAR_AFTER_WORDS, VI_MONTH_WORDS, month_number
 
 #: Years accepted from the text; a four-digit year outside them is not a date.
@@ -140,7 +141,7 @@ TIME_AFTER_DATE = (
 )
 # One named group per form (the leftmost date wins), then the time if one follows. The lookahead on
 # how a form begins lets the search skip other places fast.
-FULL_DATE = re.compile(
+FULL_DATE = compile_fast(
     FORM_STARTS + "(?:" + "|".join(f"(?P<{name}>{form})" for name, (form, _) in DATE_FORMS.items()) + ")"
     + TIME_AFTER_DATE
 )
@@ -153,7 +154,7 @@ FULL_DATE = re.compile(
 # date before any ``words`` (or at the same place) is read as FULL_DATE would read it.
 # After its first digit, a lookahead on what every branch needs next (three more digits, a separator, "th",
 # an ordinal, or a space or "-" and a month) leaves a number that begins no date ("lúc 20 giờ") at once.
-DIGIT_DATE = re.compile(
+DIGIT_DATE = compile_fast(
     r"\d(?<!\d\d)(?=\d\d\d|\d?(?:[/.\-|tsnr]| [/.\-|t]|[ \-]+[jfmasond]))(?:(?P<words>\d\d\d(?:(?<=\d \d\d\d\d)|(?<=\d[snrt][tdh] \d\d\d\d)|(?<=,\d\d\d\d)|(?<=, \d\d\d\d)))|"
     + "|".join(f"(?P<{name}>{after_first_digit(form)})" for name, (form, _) in NUMBER_FORMS.items())
     + ")" + TIME_AFTER_DATE
