@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta, timezone, tzinfo
 from typing import NamedTuple
 
 from .compiled import compile_fast
-from .words import WEEKDAY
+from .words import NUMBER, WEEKDAY
 
 # Vietnam's zone: what every time is read in and given back in.
 try:  # pragma: no cover - depends on the machine's zone database
@@ -84,9 +84,9 @@ def time_of(found: re.Match) -> Clock | None:
         groups = GROUP_NUMBERS[found.re.pattern] = tuple(found.re.groupindex[name] for name in TIME_GROUPS)
     (hour, minute, minute2, minute3, second, second3, half, gmt, sign, hours, minutes, sign2, hours2, minutes2,
      utc) = found.group(*groups)
-    hour = int(hour)
-    minute = int(minute or minute2 or minute3 or 0)
-    second = int(second or second3 or 0)
+    hour = NUMBER[hour]
+    minute = NUMBER[minute or minute2 or minute3 or "0"]
+    second = NUMBER[second or second3 or "0"]
     if half:
         hour = on_24_hour_clock(hour, half.replace(".", ""))
     if not (0 <= hour <= 23 and 0 <= minute <= 59 and 0 <= second <= 59):
@@ -147,10 +147,11 @@ def time_before(s: str, position: int) -> Clock | None:
 
 
 def with_time(day: date, clock: Clock | None) -> date | datetime:
-    """The day alone without a clock; with one, the moment in Vietnam's zone."""
+    """The day alone without a clock; with one, the moment in Vietnam's zone (``tzinfo`` given by position:
+    parsing keyword arguments costs datetime() nearly as much as the rest of its work)."""
     if clock is None:
         return day
     if clock.zone is None:
-        return datetime(day.year, day.month, day.day, clock.hour, clock.minute, clock.second, tzinfo=VN_TZ)
-    moment = datetime(day.year, day.month, day.day, clock.hour, clock.minute, clock.second, tzinfo=clock.zone)
+        return datetime(day.year, day.month, day.day, clock.hour, clock.minute, clock.second, 0, VN_TZ)
+    moment = datetime(day.year, day.month, day.day, clock.hour, clock.minute, clock.second, 0, clock.zone)
     return moment.astimezone(VN_TZ)

@@ -10,7 +10,7 @@ from typing import Callable, NamedTuple
 
 from .clock import OFFSET, TIME, TIME_JOIN, Clock, time_of
 from .compiled import compile_fast
-from .words import EN_MONTH_WORDS, EN_MONTHS, LUNAR_AFTER_WORDS, VI_MONTH_WORDS, month_number
+from .words import EN_MONTH_WORDS, EN_MONTHS, LUNAR_AFTER_WORDS, NUMBER, VI_MONTH_WORDS, month_number
 
 #: Years accepted from the text; a four-digit year outside them is not a date.
 MIN_YEAR, MAX_YEAR = 1900, 2099
@@ -66,7 +66,7 @@ def make_date(year: int, month: int, day: int) -> date | None:
 
 def full_year(digits: str) -> int:
     """A four-digit year as is; a two-digit one in 1970-2069."""
-    year = int(digits)
+    year = NUMBER[digits]
     if len(digits) == 2:
         year += 2000 if year < 70 else 1900
     return year
@@ -90,7 +90,7 @@ def read_day_first(found: re.Match) -> date | None:
     separator, year = found.group("sep", "y")
     if separator == "|" and len(year) != 4:
         return None  # "1 | 2 | 24" is a list of numbers, not a date
-    year, month, day = full_year(year), int(found["m"]), int(found.string[found.start():found.end("d")])
+    year, month, day = full_year(year), NUMBER[found["m"]], NUMBER[found.string[found.start():found.end("d")]]
     if month > 12 and day <= 12:
         # Month first (8/13/2015, as English-language server software prints it) when day first cannot be right.
         month, day = day, month
@@ -98,23 +98,23 @@ def read_day_first(found: re.Match) -> date | None:
 
 
 def read_year_first(found: re.Match) -> date | None:
-    return make_date(int(found.string[found.start():found.end("iy")]), int(found["im"]), int(found["id"]))
+    return make_date(NUMBER[found.string[found.start():found.end("iy")]], NUMBER[found["im"]], NUMBER[found["id"]])
 
 
 def read_words_day_first(found: re.Match) -> date | None:
-    return make_date(int(found["wy"]), month_number(found["wm"]), int(found.string[found.start():found.end("wd")]))
+    return make_date(NUMBER[found["wy"]], month_number(found["wm"]), NUMBER[found.string[found.start():found.end("wd")]])
 
 
 def read_words_month_first(found: re.Match) -> date | None:
-    return make_date(int(found["vy"]), month_number(found["vm"]), int(found["vd"]))
+    return make_date(NUMBER[found["vy"]], month_number(found["vm"]), NUMBER[found["vd"]])
 
 
 def read_english_day_first(found: re.Match) -> date | None:
-    return make_date(int(found["ey"]), EN_MONTHS[found["em"][:3]], int(found.string[found.start():found.end("ed")]))
+    return make_date(NUMBER[found["ey"]], EN_MONTHS[found["em"][:3]], NUMBER[found.string[found.start():found.end("ed")]])
 
 
 def read_english_month_first(found: re.Match) -> date | None:
-    return make_date(int(found["ey2"]), EN_MONTHS[found["em2"][:3]], int(found["ed2"]))
+    return make_date(NUMBER[found["ey2"]], EN_MONTHS[found["em2"][:3]], NUMBER[found["ed2"]])
 
 
 NUMBER_FORMS = {

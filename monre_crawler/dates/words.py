@@ -46,6 +46,19 @@ EQUIVALENT_WORDS = r"(?:tức(?: là)?|nhằm|âm lịch|al|âl)(?!\w)"
 LUNAR_AFTER_WORDS = r" ?(?:\(? ?(?:âm lịch|âl|al)(?!\w)|,? ?(?:năm )?" + CAN_CHI_WORDS + r")"
 
 
+class Numbers(dict):
+    """Digit strings and their numbers: ``NUMBER[digits] == int(digits)``, looked up for the one- and two-digit
+    numbers and the years 1900-2099 that dates are mostly printed with (int() of a string costs more than the
+    rest of reading a number), computed for any other."""
+
+    def __missing__(self, digits: str) -> int:
+        return int(digits)
+
+
+NUMBER = Numbers({str(n): n for n in range(100)} | {f"{n:02d}": n for n in range(10)}
+                 | {str(n): n for n in range(1900, 2100)})
+
+
 def month_number(word: str) -> int:
     """A month printed in digits or in Vietnamese words ("3", "ba", "chạp")."""
-    return int(word) if word.isdigit() else VI_MONTHS[word]
+    return NUMBER[word] if word.isdigit() else VI_MONTHS[word]
