@@ -34,6 +34,7 @@ How a text is read, in order (one module of this package per step):
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 
 from .characters import DIGIT, MAX_INPUT, normalise
@@ -60,7 +61,19 @@ def parse_date(text: str, now: datetime | None = None) -> date | datetime | None
     time. Never raises.
     """
     try:
-        return read(text, now)
+        if type(text) is not str:  # (bytes, a subclass of str, anything else: rare)
+            text = as_text(text)
+            if text is None:
+                return None
+        s = normalise(text)
+        if not s:
+            return None
+        shaped = SHAPE.match(s)  # the most common shapes in one step (``fast``: it agrees with ``read``)
+        if shaped.lastindex is not None:
+            quick = read_shape(shaped)
+            if quick is not None:
+                return quick
+        return read(s, shaped, now)
     except Exception:
         return None
 
@@ -83,20 +96,17 @@ def warm_fallback() -> None:
     _fallback_parser().get_date_data("13 July 2024")
 
 
-def read(text, now) -> date | datetime | None:
-    """parse_date without its safety net: the steps of the docstring above, in order."""
-    if isinstance(text, (bytes, bytearray)):
-        text = bytes(text[:MAX_INPUT * 4]).decode("utf-8", "replace")
-    if not isinstance(text, str):
-        return None
-    s = normalise(text)
-    if not s:
-        return None
-    shaped = SHAPE.match(s)  # the most common shapes in one step (``fast``: it agrees with what follows)
-    if shaped.lastindex is not None:
-        quick = read_shape(shaped)
-        if quick is not None:
-            return quick
+def as_text(value) -> str | None:
+    """A text to read from what parse_date was given: bytes as UTF-8, a str as it is, anything else None."""
+    if isinstance(value, (bytes, bytearray)):
+        return bytes(value[:MAX_INPUT * 4]).decode("utf-8", "replace")
+    return value if isinstance(value, str) else None
+
+
+def read(s: str, shaped: re.Match, now) -> date | datetime | None:
+    """The steps of the docstring above after the fast one, in order, for the normalised text ``s`` (``shaped``:
+    SHAPE's match of it, which ends where the words before the first digit or a lunar parenthesis end)."""
+    if shaped.lastindex is not None:  # (a common shape that read_shape declined)
         start = DIGIT.search(s).start()
     else:
         start = shaped.end()  # (where the words before the first digit or "(" end)

@@ -10,7 +10,7 @@ from typing import Callable, NamedTuple
 
 from .clock import OFFSET, TIME, TIME_JOIN, Clock, time_of
 from .compiled import compile_fast
-from .words import EN_MONTH_WORDS, EN_MONTHS, LUNAR_AFTER_WORDS, NUMBER, VI_MONTH_WORDS, month_number
+from .words import EN_MONTH_WORDS, EN_MONTHS, LUNAR_AFTER_UNNAMED, NUMBER, VI_MONTH_WORDS, month_number
 
 #: Years accepted from the text; a four-digit year outside them is not a date.
 MIN_YEAR, MAX_YEAR = 1900, 2099
@@ -136,7 +136,7 @@ DATE_FORMS = {  # (in the order FULL_DATE tries them; a form of words never begi
 # 09:12": time_of_repeat's gap, then a digit).
 TIME_AFTER_DATE = (
     "(?:" + TIME_JOIN + TIME + OFFSET + ")?"
-    "(?:(?=(?P<lunar>" + LUNAR_AFTER_WORDS.replace("(?P<can>", "(?:").replace("(?P<chi>", "(?:") + ")))?"
+    "(?:(?=(?P<lunar>" + LUNAR_AFTER_UNNAMED + ")))?"
     r"(?:(?=(?P<again>[ ,|\-]{1,6}+\d)))?"
 )
 # One named group per form (the leftmost date wins), then the time if one follows. The lookahead on

@@ -44,6 +44,7 @@ CAN_CHI_WORDS = (
 EQUIVALENT_WORDS = r"(?:tức(?: là)?|nhằm|âm lịch|al|âl)(?!\w)"
 # What makes the date before it a lunar date ("15/7 âm lịch", "12 tháng 2, năm Tân Sửu").
 LUNAR_AFTER_WORDS = r" ?(?:\(? ?(?:âm lịch|âl|al)(?!\w)|,? ?(?:năm )?" + CAN_CHI_WORDS + r")"
+LUNAR_AFTER_UNNAMED = LUNAR_AFTER_WORDS.replace("(?P<can>", "(?:").replace("(?P<chi>", "(?:")  # (inside other patterns)
 
 
 class Numbers(dict):
