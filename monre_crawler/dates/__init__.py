@@ -43,7 +43,7 @@ from .fallback import read_with_dateparser, shared_parser
 from .fast import SHAPE, read_shape
 from .forms import ALL_FORMS, LONGEST_LEAD, NUMBER_FORMS_ONLY, WORDS_FIRST, Dates, date_of, time_of_repeat
 from .lunar import EQUIVALENT, without_lunar
-from .relative import read_relative
+from .relative import RELATIVE_OR_ENGLISH, read_relative
 
 __all__ = ["VN_TZ", "parse_date", "to_iso", "warm_fallback"]
 
@@ -127,6 +127,8 @@ def read(s: str, shaped: re.Match, now) -> date | datetime | None:
         return solar
     if impossible:
         return None  # 31/04/2025 is nobody's date: no guessing what else it could mean
+    if RELATIVE_OR_ENGLISH.search(s) is None:
+        return None  # (nothing for read_relative nor for the fallback: the common case of a sentence)
     return read_relative(s, now) or read_with_dateparser(s, _fallback_parser)
 
 

@@ -23,6 +23,12 @@ EN_AGO = re.compile(
 DAY_WORDS = re.compile(
     r"(?<!\w)(?P<w>vừa xong|vừa mới|just now|hôm nay|bữa nay|today|hôm qua|yesterday|hôm kia)(?!\w)"
 )
+# What a text read_relative or the dateparser fallback finds anything in holds: "trước", "cách đây", "ago", a
+# day word's "nay", "hôm", "vừa", "day", "just", or the start of an English month. One look for all of them
+# (each branch begins with its own letter) spares a text without any both looks of their own.
+RELATIVE_OR_ENGLISH = re.compile(
+    "trước|cách đây|a(?:go|pr|ug)|n(?:ay|ov)|hôm|vừa|d(?:ay|ec)|j(?:ust|an|u[nl])|feb|ma[ry]|sep|oct"
+)
 UNITS = {
     "giây": "second", "sec": "second", "second": "second",
     "phút": "minute", "min": "minute", "minute": "minute",
