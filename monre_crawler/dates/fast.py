@@ -30,14 +30,14 @@ from datetime import date, datetime, timedelta, timezone
 
 from .clock import VN_TZ
 from .compiled import compile_fast
-from .words import EQUIVALENT_WORDS, LUNAR_AFTER_UNNAMED, NUMBER
+from .lunar import LUNAR_AFTER
+from .words import EQUIVALENT_WORDS, NUMBER
 
 JOIN = r"(?: ?, | ?\| ?| - | )"
 TIME = r"([0-9]{1,2}):([0-9]{2})(?::([0-9]{2}))?'?"
 # Groups: 1-3 a time before the date, 4 day, 5 separator, 6 month, 7 year (or 8-10 day, month and year of
 # "24 tháng 12 năm 2009", "4 tháng 7, 2019"), 11-13 a time after the date, 14 Vietnam's offset after all that
-# ("GMT+7", "(GMT+07:00)"), 15 the words after a date without a time after it, 16 what in them makes the date
-# lunar (LUNAR_AFTER, looked at by the pattern). ``SHAPE.match`` always matches:
+# ("GMT+7", "(GMT+07:00)"), 15 the words after a date without a time after it. ``SHAPE.match`` always matches:
 # the words before the first digit or a lunar parenthesis ("(tức", "(âm lịch": where ``read`` goes on when the
 # line has no common shape; another "(" is a word: "(09/10/2020)"), then the whole rest of the line if it is
 # one (``lastindex`` is then set).
@@ -47,7 +47,7 @@ SHAPE = compile_fast(
     r"(?:([0-9]{1,2})([/.\-])([0-9]{1,2})\5([0-9]{4})|([0-9]{1,2}) tháng ([0-9]{1,2})(?: năm |, )([0-9]{4}))"
     r"(?:" + JOIN + TIME + r")?"
     r"( \(?gmt\+(?:7|07(?::?00)?)\)?)?"
-    r"((?:(?=(" + LUNAR_AFTER_UNNAMED + r"))|)[^\d(]*+)\Z)?"
+    r"([^\d(]*+)\Z)?"
 )
 # The offset the general path gives a time printed right after the date with "GMT+7".
 PLUS_7 = timezone(timedelta(hours=7))
@@ -62,7 +62,7 @@ def fast_date(s: str) -> date | datetime | None:
 def read_shape(found: re.Match) -> date | datetime | None:
     """fast_date once SHAPE matched the whole line (``read`` matches it itself, and goes on from where it stopped)."""
     (hour_before, minute_before, second_before, day, _, month, year, words_day, words_month, words_year,
-     hour, minute, second, gmt, rest, lunar) = found.groups()
+     hour, minute, second, gmt, rest) = found.groups()
     if words_day is not None:
         if hour_before is not None or hour is not None or gmt:
             return None  # (a time beside a date in words: the general path's business)
@@ -70,7 +70,7 @@ def read_shape(found: re.Match) -> date | datetime | None:
     year, month, day = NUMBER[year], NUMBER[month], NUMBER[day]
     if month > 12 or not 1900 <= year <= 2099:
         return None
-    if rest and (hour is not None or gmt or lunar is not None):
+    if rest and (hour is not None or gmt or LUNAR_AFTER.match(found.string, found.start(15))):
         return None  # words after a time may change it ("SA", "chiều", "GMT"); after a date, make it lunar
     if hour is None:
         if hour_before is None:

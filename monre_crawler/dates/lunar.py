@@ -9,13 +9,15 @@ from datetime import date, datetime
 
 from .clock import resolve_now
 from .forms import make_date
-from .words import (CAN, CAN_CHI_WORDS, CAN_SPELLINGS, CHI, CHI_SPELLINGS, EQUIVALENT_WORDS,
+from .words import (CAN, CAN_CHI_WORDS, CAN_SPELLINGS, CHI, CHI_SPELLINGS, EQUIVALENT_WORDS, LUNAR_AFTER_WORDS,
                     VI_MONTH_WORDS, month_number)
 
 CAN_CHI = re.compile(CAN_CHI_WORDS)
 LUNAR_WORDS = re.compile(r"âm lịch|(?<!\w)(?:âl|al|mùng|mồng)(?!\w)|tháng (?:giêng|chạp)")
 # The parenthesis after a date that gives the same day in the other calendar.
 EQUIVALENT = re.compile(r"\( ?" + EQUIVALENT_WORDS + r"[^()]*\)")
+# A date followed by one of these is a lunar date (read_shape looks; the full-date patterns look themselves).
+LUNAR_AFTER = re.compile(LUNAR_AFTER_WORDS)
 # A day and month with no year, right before a parenthesis.
 DAY_MONTH_AT_END = re.compile(
     r"(?<![\d/.\-])(?P<d>\d{1,2}) ?(?:[/.\-]|tháng) ?(?P<m>\d{1,2}) ?,? ?$"
