@@ -41,7 +41,7 @@ from .characters import DIGIT, MAX_INPUT, normalise
 from .clock import VN_TZ, time_before, time_of, with_time
 from .fallback import read_with_dateparser, shared_parser
 from .fast import SHAPE, read_shape
-from .forms import ALL_FORMS, LONGEST_LEAD, NUMBER_FORMS_ONLY, WORDS_FIRST, Dates, date_of, time_of_repeat
+from .forms import ALL_FORMS, LONGEST_LEAD, NUMBER_FORMS_ONLY, WORDS_FIRST, Dates, time_of_repeat
 from .lunar import EQUIVALENT, without_lunar
 from .relative import RELATIVE_OR_ENGLISH, read_relative
 
@@ -142,7 +142,12 @@ def first_date(s: str, start: int = 0, dates: Dates = ALL_FORMS, first_digit: in
     pattern, forms, hour, lunar, again = dates
     found = pattern.search(s, start)
     while found is not None:  # (pattern.finditer, without an iterator for the one date most texts hold)
-        day = date_of(found, forms)
+        for group, read_form in forms:  # (date_of, without a call)
+            if found.start(group) >= 0:
+                day = read_form(found)
+                break
+        else:
+            day = None
         if day is WORDS_FIRST:
             return WORDS_FIRST, False
         if day is None:

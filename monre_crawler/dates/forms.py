@@ -87,14 +87,23 @@ def after_first_digit(form: tuple[str, str, str, str, str]) -> str:
 # The readers. A form's first number is read from where the match begins: in DIGIT_DATE its group lacks its
 # first digit (in FULL_DATE both are the same).
 def read_day_first(found: re.Match) -> date | None:
-    separator, year = found.group("sep", "y")
-    if separator == "|" and len(year) != 4:
-        return None  # "1 | 2 | 24" is a list of numbers, not a date
-    year, month, day = full_year(year), NUMBER[found["m"]], NUMBER[found.string[found.start():found.end("d")]]
+    # (full_year and make_date written out: the commonest form, read without two calls)
+    separator, digits, month = found.group("sep", "y", "m")
+    year = NUMBER[digits]
+    if len(digits) == 2:
+        if separator == "|":
+            return None  # "1 | 2 | 24" is a list of numbers, not a date
+        year += 2000 if year < 70 else 1900
+    elif not MIN_YEAR <= year <= MAX_YEAR:
+        return None
+    month, day = NUMBER[month], NUMBER[found.string[found.start():found.end("d")]]
     if month > 12 and day <= 12:
         # Month first (8/13/2015, as English-language server software prints it) when day first cannot be right.
         month, day = day, month
-    return make_date(year, month, day)
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
 
 
 def read_year_first(found: re.Match) -> date | None:
