@@ -24,9 +24,14 @@ small indexes:
   three categories counts in three); its links toggle ``_category``. Unfiltered it counts the link
   table; filtered, the ``categories`` list of the selected articles, read from an index.
 - the ``reader`` facet (``{reader: portal}``, ``{reader: source}``, ``{reader: published_month}``):
-  Datasette's column facet, except on a searched or category-filtered page, where it and the category
-  facet share one walk of the date index instead of one each; a search alone that matches most of the
-  archive is counted from the articles it does not match, subtracted from the whole archive's counts.
+  Datasette's column facet, except on a filtered page, where it and the category facet share one walk of
+  the date index instead of one each (``_selection_counts``); a selection that is most of the archive is
+  counted from the articles it leaves out, subtracted from the whole archive's counts. On page 2 and on,
+  every facet counts the whole selection, as the row count does (Datasette 0.65 alone counts the rows after
+  the cursor), and its links start the new selection at its first page.
+- Datasette's array filter and facet on ``categories`` (``categories__arraycontains=``,
+  ``_facet_array=categories``), which read every article row, are redirected to ``_category`` and the
+  category facet (``asgi_wrapper``).
 - every connection maps the database into memory (``PRAGMA mmap_size``): the indexes above are read
   without a system call per page.
 """
