@@ -9,17 +9,29 @@ the HTML pages readable:
 - in canned query results, an ``article`` column links to the article's page;
 - the ``from_json`` and ``vn_date`` template filters used by ``templates/row-monre-articles.html``;
 - on an article's page, ``monre_documents``: its archived documents by URL (type, size, pages, status, a
-  link to the archived copy when Datasette serves ``data/files/`` with ``--static files:data/files``).
+  link to the archived copy when Datasette serves ``data/files/`` with ``--static files:data/files``);
+- on an article's page, ``monre_body_html``: the body as the portal published it (links, tables, images),
+  sanitised again here with the crawler's own nh3 policy (:func:`monre_crawler.sanitize.sanitize_html`,
+  relative URLs resolved against the article's URL) whatever the archive holds; only that output is
+  marked safe. None when the article has no ``body_html``.
 """
 
 from __future__ import annotations
 
 import json
 import re
+import sys
+from pathlib import Path
 
 from datasette import hookimpl
 from datasette.utils import tilde_decode
 from markupsafe import Markup, escape
+
+# The project's sanitiser, also when Datasette is started from another directory than the project's.
+_PROJECT = str(Path(__file__).resolve().parent.parent)
+if _PROJECT not in sys.path:
+    sys.path.append(_PROJECT)
+from monre_crawler.sanitize import sanitize_html  # noqa: E402
 
 DATABASE = "monre"
 SHORTEN = {"summary": 160, "body_text": 160}
@@ -75,6 +87,15 @@ def _quote(text: str) -> str:
     return quote_plus(text)
 
 
+def body_html_markup(html, base=None):
+    """The stored ``body_html`` sanitised for rendering (``base``: the article's URL, to resolve relative
+    links and images against), as ``Markup``; None when there is nothing left to show."""
+    if not isinstance(html, str) or not html.strip():
+        return None
+    clean = sanitize_html(html, base if isinstance(base, str) else None).strip()
+    return Markup(clean) if clean else None
+
+
 def human_size(size) -> str:
     if not isinstance(size, int):
         return ""
@@ -87,15 +108,21 @@ def human_size(size) -> str:
 
 @hookimpl
 def extra_template_vars(view_name, database, table, request, datasette):
-    """An article's documents for its page (``monre_documents``: {url: details}); nothing elsewhere."""
+    """An article's documents (``monre_documents``: {url: details}) and its sanitised published body
+    (``monre_body_html``) for its page; nothing elsewhere."""
     if view_name != "row" or database != DATABASE or table != "articles" or request is None:
         return {}
 
-    async def documents():
+    async def article_vars():
         db = datasette.get_database(DATABASE)
-        if "articles_documents" not in await db.table_names():
-            return {"monre_documents": {}}
         article = tilde_decode(request.url_vars.get("pks", ""))
+        row = (await db.execute("select body_html, url from articles where id = ?", [article])).first()
+        body = body_html_markup(row["body_html"], row["url"]) if row is not None else None
+        return {"monre_body_html": body, "monre_documents": await documents(db, article)}
+
+    async def documents(db, article):
+        if "articles_documents" not in await db.table_names():
+            return {}
         result = await db.execute(
             "select d.url, d.path, d.size, d.kind, d.pages, d.status, d.note from articles_documents ad "
             "join documents d on d.id = ad.documents_id where ad.articles_id = ?", [article])
@@ -109,9 +136,9 @@ def extra_template_vars(view_name, database, table, request, datasette):
             doc["kind_label"] = KIND_LABELS.get(doc["kind"] or "", (doc["kind"] or "").upper())
             doc["size_text"] = human_size(doc["size"])
             found[doc["url"]] = doc
-        return {"monre_documents": found}
+        return found
 
-    return documents
+    return article_vars
 
 
 @hookimpl

@@ -57,12 +57,16 @@ def test_repost_suffix_rule():
                                     "https://monre.gov.vn/Pages/tang.aspx")
 
 
-@pytest.mark.parametrize("url", [
+# What no stored or rendered URL may be (tests/test_published_body.py puts them in links and images too).
+UNSAFE_URLS = [
     "javascript:alert(1)", " JaVaScRiPt:alert(1)", "java\tscript:alert(1)", "vbscript:msgbox(1)",
     "data:text/html;base64,PHNjcmlwdD4=", "file:///etc/passwd", "mailto:a@b.vn", "http://[::1/x.pdf",
     "http://127.0.0.1:99999999/tep.pdf",  # a port out of range: Scrapy's Request would raise on it
     "/relative/without/base.pdf", "http:///no-host.pdf",
-])
+]
+
+
+@pytest.mark.parametrize("url", UNSAFE_URLS)
 def test_safe_url_refuses_what_is_not_an_absolute_http_url(url):
     assert safe_url(url) is None
 
