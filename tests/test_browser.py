@@ -4,9 +4,9 @@ The archive is written by a real crawl of the stand-in's ``hostile`` pages (``ho
 conftest.py), whose payloads all set ``document.title`` to ``PWNED-…`` (``standin/hostile.py``).
 Datasette serves it with the project's metadata, templates and plugin; Chromium (Debian's ``chromium`` and
 ``chromium-driver``, driven by selenium) opens the article page, the table page and both searches and
-clicks every link of the article page and of the table's rows: the title never changes to ``PWNED``, no
-dialog opens. Skipped only when Chromium or its driver is not installed (``apt-get install chromium
-chromium-driver``).
+clicks every link of the article page (its collapsed "as published" section opened too) and of the
+table's rows: the title never changes to ``PWNED``, no dialog opens. Skipped only when Chromium or its
+driver is not installed (``apt-get install chromium chromium-driver``).
 """
 
 from __future__ import annotations
@@ -154,6 +154,28 @@ def test_article_page_runs_no_script_whatever_is_clicked(browser, datasette_url,
     shown = {a.get_attribute("href") for a in browser.find_elements(By.CSS_SELECTOR, "article a[href]")}
     assert any(h.endswith("/Documents/hostile/an-toan.pdf") for h in shown)
     assert not [h for h in shown if not h.startswith(("http://", "https://"))]
+
+
+def test_published_body_section_opens_and_runs_no_script(browser, datasette_url, hostile_crawl):
+    """The collapsed "as published" section (body_html, sanitised again by the plugin): opened by a real
+    click on its summary, then every link in it clicked (click_every_link above clicks them too, hidden)."""
+    from selenium.webdriver.common.by import By
+
+    url = f"{datasette_url}/monre/articles/{xss_article_id(hostile_crawl[1])}"
+    browser.get(url)
+    title = browser.title
+    section = browser.find_element(By.CSS_SELECTOR, "details.monre-published")
+    assert section.get_attribute("open") is None
+    section.find_element(By.TAG_NAME, "summary").click()
+    time.sleep(0.1)
+    assert section.get_attribute("open") is not None
+    no_script_ran(browser, title)
+    body = section.find_element(By.CSS_SELECTOR, ".monre-published-body")
+    assert "Hội nghị đã thảo luận" in body.text
+    hrefs = [a.get_attribute("href") for a in body.find_elements(By.CSS_SELECTOR, "a[href]")]
+    assert any(h.endswith("/Documents/hostile/an-toan.pdf") for h in hrefs)
+    assert not [h for h in hrefs if not h.startswith(("http://", "https://"))]
+    assert click_every_link(browser, url, "details.monre-published a[href]") == len(set(hrefs))
 
 
 def test_table_page_runs_no_script_whatever_is_clicked(browser, datasette_url):
