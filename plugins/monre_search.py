@@ -107,6 +107,8 @@ def filters_from_request(request, database, table, datasette):
                 where.append(f"+rowid in (select rowid from {fts} where {fts} match :monre_search)")
                 params["monre_search"] = query
                 descriptions.append(f'search matches "{typed}"{note}')
+            else:  # only punctuation or operators: nothing to search, the page says so
+                descriptions.append(f'search "{typed}" has no word to look for{note}: every row is shown')
         if table != TABLE:
             return FilterArguments(where, params, descriptions, extra)
         for i, name in enumerate(request.args.getlist(CATEGORY_ARG)):

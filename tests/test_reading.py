@@ -197,6 +197,16 @@ def test_the_documents_search_box_finds_a_document_by_its_words_with_or_without_
         assert doc_id in {r["id"] for r in data["rows"]}, typed
 
 
+@pytest.mark.parametrize("mode", [{}, {"_searchmode": "raw"}])
+def test_a_search_without_words_says_so(server, mode):
+    data = server.json("/monre/articles.json?" + urlencode({"_search": '"', "_size": 1, **mode}))
+    status, html = server.get("/monre/articles?" + urlencode({"_search": '"', **mode}))
+    assert status == 200 and "has no word to look for" in html
+    assert data["filtered_table_rows_count"] == server.json("/monre/articles.json?_size=1")["filtered_table_rows_count"]
+    if mode:
+        assert "not valid FTS5 syntax" in html
+
+
 def test_quotes_in_the_search_box_are_word_edges(server):
     assert search(server, '"đất" "đai"') == search(server, "đất đai")
     assert search(server, 'đất"') == search(server, "đất")
