@@ -27,6 +27,17 @@ GENERIC_CHROME_HINTS = re.compile(
 )
 
 
+# What SharePoint's failure pages say (observed on monre.gov.vn, which answers some failures with status 200 and
+# one of them); a profile of another SharePoint portal may start from them.
+SHAREPOINT_ERROR_MARKERS = (
+    "không tìm thấy trang",
+    "runtime error",
+    "server error in '/' application",
+    "sorry, something went wrong",
+    "xin lỗi, đã xảy ra lỗi",
+    "page not found",
+)
+
 @dataclass(frozen=True)
 class Layout:
     """Where one of the portal's article page designs keeps each field (CSS selectors).

@@ -32,7 +32,7 @@ import re
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
-from . import GENERIC_CHROME_HINTS, Layout, Profile
+from . import GENERIC_CHROME_HINTS, SHAREPOINT_ERROR_MARKERS, Layout, Profile
 
 NAME = "mae"
 DEFAULT_BASE_URL = "https://mae.gov.vn"  # the portal is mae.gov.vn (``articles.portal``)
@@ -92,14 +92,7 @@ CHROME_HEADINGS = frozenset(
 # GUESS: Vietnamese news pages end with "Theo …" / "Nguồn: …" (or an author's name: see extract._is_byline).
 SOURCE_LINE = re.compile(r"^(?:theo|nguồn)\s*[:：]?\s+(?P<source>[^,;:]{1,120}?)\s*\.?$", re.IGNORECASE)
 # GUESS: SharePoint (``/Pages/``, ``/noidung/Lists/`` are observed) answers some failures with these pages.
-ERROR_PAGE_MARKERS = (
-    "không tìm thấy trang",
-    "runtime error",
-    "server error in '/' application",
-    "sorry, something went wrong",
-    "xin lỗi, đã xảy ra lỗi",
-    "page not found",
-)
+ERROR_PAGE_MARKERS = SHAREPOINT_ERROR_MARKERS
 DROPPED_PARAMS = frozenset({"source"})  # GUESS: SharePoint's back-link parameter, as on monre.gov.vn
 DROPPED_PARAM_PREFIXES = ("utm_",)
 NEVER = re.compile(r"(?!)")  # the id is the identity: no URL is a "repost" of another

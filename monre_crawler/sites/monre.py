@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 
-from . import GENERIC_CHROME_HINTS, Layout, Profile
+from . import GENERIC_CHROME_HINTS, SHAREPOINT_ERROR_MARKERS, Layout, Profile
 
 DEFAULT_BASE_URL = "https://monre.gov.vn"
 
@@ -109,14 +109,7 @@ SOURCE_LINE = re.compile(r"^(?:theo|nguồn)\s*[:：]?\s+(?P<source>[^,;:]{1,120
 ATTACHMENT_EXTENSIONS = (".pdf", ".doc", ".docx", ".xls", ".xlsx", ".ppt", ".pptx", ".zip", ".rar")
 
 # SharePoint answers some failures with status 200 and one of these pages.
-ERROR_PAGE_MARKERS = (
-    "không tìm thấy trang",
-    "runtime error",
-    "server error in '/' application",
-    "sorry, something went wrong",
-    "xin lỗi, đã xảy ra lỗi",
-    "page not found",
-)
+ERROR_PAGE_MARKERS = SHAREPOINT_ERROR_MARKERS
 
 
 # --- URLs -----------------------------------------------------------------------------------------------------
