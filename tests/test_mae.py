@@ -11,14 +11,10 @@ nowhere, fetched and nothing else. Then ``scrapy crawl monre`` writes into the s
 from __future__ import annotations
 
 import json
-import re
 import subprocess
 import sys
-import threading
 from collections import Counter
 from datetime import datetime, timedelta, timezone
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import urlsplit
 
 import pytest
 
@@ -27,6 +23,7 @@ from monre_crawler.sites import mae as profile
 from standin.mae import Portal, Site
 
 from .conftest import ROOT, crawl, crawl_env, rows
+from .utils import six_article_portal
 
 N_ARTICLES = 60
 
@@ -300,40 +297,13 @@ def test_the_article_page_names_the_portal(with_monre):
 
 
 # --- the alarm, the arguments -------------------------------------------------------------------------------
-class _Undated(BaseHTTPRequestHandler):
-    """A portal in mae.gov.vn's URL forms whose article pages print no date: a key field goes missing."""
-
-    def do_GET(self):  # noqa: N802 - http.server's name
-        path = urlsplit(self.path).path
-        if path == "/":
-            links = "".join(f'<li><a href="/tin-so-{i}-{10000 + i}.htm">Tin số {i}</a></li>' for i in range(6))
-            body = f"<html><body><h1>Cổng</h1><ul>{links}</ul></body></html>"
-        elif (match := re.fullmatch(r"/tin-so-(\d)-(\d+)\.htm", path)):
-            paragraphs = "".join(f"<p>Đoạn {k} của bài {match[1]}, một câu đủ dài để làm nội dung bài viết.</p>"
-                                 for k in range(4))
-            body = f"<html><body><h1>Tin số {match[1]}</h1><div>{paragraphs}</div></body></html>"
-        else:
-            self.send_error(404)
-            return
-        data = body.encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-
-    def log_message(self, *args):
-        pass
-
-
 def test_key_fields_missing_raise_the_alarm(tmp_path):
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Undated)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        result = crawl(f"http://127.0.0.1:{server.server_port}", tmp_path / "monre.db", "backfill=off",
-                       spider="mae")
-    finally:
-        server.shutdown()
+    """A portal in mae.gov.vn's URL forms whose article pages print no date: a key field goes missing."""
+    def article(number, paragraphs):
+        return f"<html><body><h1>Tin số {number}</h1><div>{paragraphs}</div></body></html>"
+
+    with six_article_portal("<html><body><h1>Cổng</h1>{links}</body></html>", article) as url:
+        result = crawl(url, tmp_path / "monre.db", "backfill=off", spider="mae")
     assert result.returncode == 3, result.stderr[-2000:]
     assert "missing on 100% of the articles" in result.stderr
     (run,) = rows(tmp_path / "monre.db", "select status, fields from crawl_runs")

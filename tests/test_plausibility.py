@@ -4,12 +4,8 @@ the future (the plausibility pipeline's counts, the run's verdict, and a real cr
 from __future__ import annotations
 
 import json
-import re
-import threading
 from datetime import timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import SimpleNamespace
-from urllib.parse import urlsplit
 
 import pytest
 from scrapy.settings import Settings
@@ -22,6 +18,7 @@ from monre_crawler.pipelines.plausibility import PlausibilityPipeline, crawl_day
 from monre_crawler.spiders.mae import MaeSpider
 
 from .conftest import crawl, rows
+from .utils import six_article_portal
 
 TODAY = crawl_day()
 
@@ -80,40 +77,14 @@ def test_the_verdict(seen, alarm):
     assert (alarm in message and bool(message)) if alarm else message == ""
 
 
-class _OneTitle(BaseHTTPRequestHandler):
-    """A portal in mae.gov.vn's URL forms whose article pages name no article: only the portal's heading."""
-
-    def do_GET(self):  # noqa: N802 - http.server's name
-        path = urlsplit(self.path).path
-        if path == "/":
-            links = "".join(f'<li><a href="/tin-so-{i}-{10000 + i}.htm">Tin số {i}</a></li>' for i in range(6))
-            body = f"<html><body><ul>{links}</ul></body></html>"
-        elif (match := re.fullmatch(r"/tin-so-(\d)-(\d+)\.htm", path)):
-            paragraphs = "".join(f"<p>Đoạn {k} của bài {match[1]}, một câu đủ dài để làm nội dung bài viết.</p>"
-                                 for k in range(4))
-            body = (f"<html><head><title>Cổng thông tin</title></head><body><div><h1>Cổng thông tin</h1>"
-                    f"<p>24/07/2025 14:35</p></div><div>{paragraphs}</div></body></html>")
-        else:
-            self.send_error(404)
-            return
-        data = body.encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-
-    def log_message(self, *args):
-        pass
-
-
 def test_a_crawl_storing_one_title_for_every_article_is_degraded(tmp_path):
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _OneTitle)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        result = crawl(f"http://127.0.0.1:{server.server_port}", tmp_path / "monre.db", "backfill=off", spider="mae")
-    finally:
-        server.shutdown()
+    """A portal in mae.gov.vn's URL forms whose article pages name no article: only the portal's heading."""
+    def article(number, paragraphs):
+        return (f"<html><head><title>Cổng thông tin</title></head><body><div><h1>Cổng thông tin</h1>"
+                f"<p>24/07/2025 14:35</p></div><div>{paragraphs}</div></body></html>")
+
+    with six_article_portal("<html><body>{links}</body></html>", article) as url:
+        result = crawl(url, tmp_path / "monre.db", "backfill=off", spider="mae")
     assert result.returncode == 3, result.stderr[-2000:]
     assert "6 articles share the title 'Cổng thông tin'" in result.stderr.strip().splitlines()[-1]
     (run,) = rows(tmp_path / "monre.db", "select status, fields from crawl_runs")

@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import re
+import threading
+from contextlib import contextmanager
 from datetime import datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Callable
+from urllib.parse import urlsplit
 
 from scrapy.http import HtmlResponse, Request
 
@@ -49,3 +55,40 @@ def open_store(path, *, lock: bool = True, **settings):
     values.setmodule("monre_crawler.settings")
     values.setdict({"SQLITE_PATH": str(path), **settings})
     return Store.from_settings(values, lock=lock, is_repost_of=PROFILE.is_repost_of)
+
+
+@contextmanager
+def six_article_portal(home: str, article: Callable[[str, str], str]):
+    """A tiny portal in mae.gov.vn's URL forms, served on 127.0.0.1: a home page (``home`` around the list of
+    links) linking six articles ``/tin-so-<n>-<10000+n>.htm``, each page ``article(n, paragraphs)``; yields its
+    base URL. For the pages no stand-in serves: a layout that names no article, prints no date, …"""
+    links = "".join(f'<li><a href="/tin-so-{i}-{10000 + i}.htm">Tin số {i}</a></li>' for i in range(6))
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802 - http.server's name
+            path = urlsplit(self.path).path
+            if path == "/":
+                body = home.replace("{links}", f"<ul>{links}</ul>")
+            elif (match := re.fullmatch(r"/tin-so-(\d)-(\d+)\.htm", path)):
+                paragraphs = "".join(f"<p>Đoạn {k} của bài {match[1]}, một câu đủ dài để làm nội dung bài viết.</p>"
+                                     for k in range(4))
+                body = article(match[1], paragraphs)
+            else:
+                self.send_error(404)
+                return
+            data = body.encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
